@@ -1,0 +1,277 @@
+package io.chaosproxy;
+
+import io.chaosproxy.internal.Engine;
+import io.chaosproxy.internal.EngineSettings;
+import io.chaosproxy.internal.RouteConfig;
+import io.chaosproxy.internal.RouteRuntime;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running TCP proxy with one or more routes, each a local port forwarded to an upstream with faults on the
+ * way. Build one with {@link #builder()}; close it to free its ports and threads.
+ *
+ * <pre>{@code
+ * try (ChaosProxy proxy = ChaosProxy.builder()
+ *         .route(0, "127.0.0.1:5432").name("db").latency(Duration.ofMillis(100))
+ *         .start()) {
+ *     int port = proxy.route("db").localPort();
+ * }
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class ChaosProxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ChaosProxy.class);
+
+    private final Engine engine;
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final long seed;
+    private final Duration shutdownTimeout;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ChaosProxy(Engine engine, long seed, Duration shutdownTimeout) {
+        this.engine = engine;
+        this.seed = seed;
+        this.shutdownTimeout = shutdownTimeout;
+        for (RouteRuntime runtime : engine.routes()) {
+            routes.put(runtime.name(), new Route(runtime));
+        }
+    }
+
+    /** Returns a builder; add routes with {@link Builder#route(int, String)}, then {@link RouteBuilder#start()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every route, in the order they were declared. */
+    public List<Route> routes() {
+        return List.copyOf(routes.values());
+    }
+
+    /**
+     * The route with that name.
+     *
+     * @throws NoSuchElementException when there is none; the message lists the names there are
+     */
+    public Route route(String name) {
+        Route route = routes.get(name);
+        if (route == null) {
+            throw new NoSuchElementException("no route named '" + name + "'; routes: " + routes.keySet());
+        }
+        return route;
+    }
+
+    /** The seed every random decision of this proxy derives from; pass it to {@link Builder#seed} to replay. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The counts of every route added together, now. */
+    public ProxyMetrics metrics() {
+        ProxyMetrics total = ProxyMetrics.ZERO;
+        for (Route route : routes.values()) {
+            total = total.plus(route.metrics());
+        }
+        return total;
+    }
+
+    /**
+     * Stops accepting at once (every port is free when this returns), lets live connections finish for up to
+     * the shutdown timeout, then closes what remains and ends every thread. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        engine.stopAccepting();
+        int left = 0;
+        if (!engine.inLoop()) {
+            try {
+                left = engine.awaitConnections(shutdownTimeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        engine.closeLoops();
+        log.info("chaos-proxy stopped: routes={} connectionsCut={}", routes.keySet(), left);
+    }
+
+    @Override
+    public String toString() {
+        if (closed.get()) {
+            return "ChaosProxy{closed}";
+        }
+        return "ChaosProxy{routes=" + routes.keySet() + ", seed=" + seed + "}";
+    }
+
+    /**
+     * Configures a proxy: proxy-wide settings here, routes through {@link #route(int, String)}. Not thread-safe;
+     * one builder can start several proxies.
+     */
+    public static final class Builder {
+        static final int DEFAULT_BACKLOG = 1024;
+        static final int DEFAULT_HIGH_WATER_MARK = 1 << 20;
+        static final int CHUNK_SIZE = 64 * 1024;
+
+        private final List<RouteBuilder> routes = new ArrayList<>();
+        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        private Long seed;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration shutdownTimeout = Duration.ofSeconds(2);
+        private int acceptBacklog = DEFAULT_BACKLOG;
+        private int eventLoops = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        private long highWaterMark = DEFAULT_HIGH_WATER_MARK;
+
+        Builder() {
+        }
+
+        /**
+         * Adds a route: connections to {@code localPort} (0 for an ephemeral port) are forwarded to
+         * {@code upstream} ({@code host:port}, {@code ip:port} or {@code [ipv6]:port}). Returns the route's
+         * builder, from which the next route or {@code start()} follows.
+         */
+        public RouteBuilder route(int localPort, String upstream) {
+            RouteBuilder route = new RouteBuilder(this, routes.size(), localPort, upstream);
+            routes.add(route);
+            return route;
+        }
+
+        /** Where every route listens; loopback unless set, so that nothing is opened to the network unasked. */
+        public Builder bindAddress(InetAddress address) {
+            this.bindAddress = Objects.requireNonNull(address, "bindAddress");
+            return this;
+        }
+
+        /** Where every route listens, by name or address literal, e.g. {@code "0.0.0.0"} for every interface. */
+        public Builder bindAddress(String address) {
+            Objects.requireNonNull(address, "bindAddress");
+            try {
+                return bindAddress(InetAddress.getByName(address));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("bindAddress: \"" + address + "\" is not a known host or address", e);
+            }
+        }
+
+        /** Fixes the seed of every random decision, so that a run can be replayed. Random unless set. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** How long connecting to an upstream may take before the client is closed; default 5 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive("connectTimeout", timeout);
+            return this;
+        }
+
+        /** How long {@link ChaosProxy#close()} lets live connections finish; default 2 s. Zero cuts them at once. */
+        public Builder shutdownTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "shutdownTimeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("shutdownTimeout: " + timeout.toMillis() + "ms is negative; use 0 or more");
+            }
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /** The listen backlog of every route; default 1024 (small ones make the kernel drop bursts of connects). */
+        public Builder acceptBacklog(int backlog) {
+            if (backlog < 1) {
+                throw new IllegalArgumentException("acceptBacklog: " + backlog + " is less than 1");
+            }
+            this.acceptBacklog = backlog;
+            return this;
+        }
+
+        /** How many event-loop threads serve the proxy; default 2, or 1 on a single-core machine. */
+        public Builder eventLoops(int count) {
+            if (count < 1 || count > 64) {
+                throw new IllegalArgumentException("eventLoops: " + count + " is outside 1..64");
+            }
+            this.eventLoops = count;
+            return this;
+        }
+
+        /**
+         * The most bytes one direction of one connection may hold (delayed, or waiting for a slow reader) before
+         * the proxy stops reading from its source; reading resumes below half of it. Default 1 MiB. With a
+         * latency {@code d} it caps one connection's throughput at about {@code bytes / d}, as a TCP window does.
+         */
+        public Builder highWaterMark(long bytes) {
+            if (bytes < CHUNK_SIZE) {
+                throw new IllegalArgumentException("highWaterMark: " + bytes + " bytes is less than " + CHUNK_SIZE);
+            }
+            this.highWaterMark = bytes;
+            return this;
+        }
+
+        /**
+         * Checks the routes, resolves every upstream and binds every route.
+         *
+         * @throws IllegalArgumentException for an invalid route (the message names route, field and value)
+         * @throws IllegalStateException when there is no route, or a port is in use (then nothing stays bound)
+         */
+        public ChaosProxy start() {
+            if (routes.isEmpty()) {
+                throw new IllegalStateException("no routes; add one with route(localPort, \"host:port\") before start()");
+            }
+            List<RouteConfig> configs = checkedRoutes();
+            long actualSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
+            EngineSettings settings = new EngineSettings(bindAddress, actualSeed, connectTimeout, acceptBacklog,
+                    eventLoops, highWaterMark, CHUNK_SIZE);
+            Engine engine = Engine.start(settings, configs);
+            ChaosProxy proxy = new ChaosProxy(engine, actualSeed, shutdownTimeout);
+            for (Route route : proxy.routes()) {
+                log.info("chaos-proxy route={} listening={} upstream={}", route.name(), route.localAddress(),
+                        route.upstream());
+            }
+            log.info("chaos-proxy started: routes={} seed={}", proxy.routes.keySet(), actualSeed);
+            return proxy;
+        }
+
+        private List<RouteConfig> checkedRoutes() {
+            Map<String, Integer> names = new HashMap<>();
+            Map<Integer, String> ports = new HashMap<>();
+            List<RouteConfig> configs = new ArrayList<>();
+            for (RouteBuilder route : routes) {
+                RouteConfig config = route.config();
+                Integer previous = names.putIfAbsent(config.name(), configs.size());
+                if (previous != null) {
+                    throw new IllegalArgumentException("route '" + config.name() + "': name is used by routes["
+                            + previous + "] too; route names must be unique");
+                }
+                if (config.localPort() != 0) {
+                    String other = ports.putIfAbsent(config.localPort(), config.name());
+                    if (other != null) {
+                        throw new IllegalArgumentException("route '" + config.name() + "': localPort "
+                                + config.localPort() + " is used by route '" + other + "' too; use another port or 0");
+                    }
+                }
+                configs.add(config);
+            }
+            return configs;
+        }
+
+        private static Duration positive(String field, Duration value) {
+            Objects.requireNonNull(value, field);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(field + ": " + value.toMillis() + "ms is not positive");
+            }
+            return value;
+        }
+    }
+}

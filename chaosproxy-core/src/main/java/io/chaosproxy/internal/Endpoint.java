@@ -1,0 +1,63 @@
+package io.chaosproxy.internal;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/** One socket of a connection (the client's or the upstream's) and the interest its loop has in it. */
+final class Endpoint {
+    final SocketChannel channel;
+    final String role;
+    SelectionKey key;
+    private int interest;
+
+    Endpoint(SocketChannel channel, String role) {
+        this.channel = channel;
+        this.role = role;
+    }
+
+    /** Turns interest in {@code op} on or off; a no-op when nothing changes, to spare the syscall. */
+    void want(int op, boolean on) {
+        int next = on ? interest | op : interest & ~op;
+        if (next != interest) {
+            interest = next;
+            if (key != null && key.isValid()) {
+                key.interestOps(next);
+            }
+        }
+    }
+
+    void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
+    /** Closes with an RST instead of a FIN: SO_LINGER 0, then close. */
+    void reset() {
+        try {
+            if (channel.isOpen()) {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // The socket is already dead; closing it is all that is left.
+        }
+        close();
+    }
+
+    void close() {
+        if (key != null) {
+            key.cancel();
+        }
+        EventLoop.closeQuietly(channel);
+    }
+
+    String remoteAddress() {
+        try {
+            SocketAddress address = channel.getRemoteAddress();
+            return address == null ? "?" : address.toString();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.chaosproxy.internal;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The running machinery of one proxy: its loops and routes. Built and closed by {@code ChaosProxy}. */
+public final class Engine {
+    private static final int MAX_RETAINED_CHUNKS = 256;
+
+    private final EventLoopGroup loops;
+    private final List<RouteRuntime> routes = new ArrayList<>();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final Object activeLock = new Object();
+    private int active;   // guarded by activeLock
+
+    private Engine(EngineSettings settings) {
+        this.loops = new EventLoopGroup(settings.eventLoops(), settings.chunkSize(), MAX_RETAINED_CHUNKS);
+    }
+
+    /**
+     * Resolves every upstream, then binds every route. On any failure nothing stays bound or running and
+     * the exception says which route failed and why.
+     */
+    public static Engine start(EngineSettings settings, List<RouteConfig> configs) {
+        List<InetSocketAddress> upstreams = new ArrayList<>();
+        for (RouteConfig config : configs) {
+            try {
+                upstreams.add(config.upstream().resolve());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("route '" + config.name() + "': " + e.getMessage(), e);
+            }
+        }
+        Engine engine = new Engine(settings);
+        try {
+            for (int i = 0; i < configs.size(); i++) {
+                RouteRuntime route = new RouteRuntime(engine, configs.get(i), upstreams.get(i), settings,
+                        engine.loops.get(i));
+                route.bind();
+                engine.routes.add(route);
+            }
+            return engine;
+        } catch (RuntimeException e) {
+            engine.stopAccepting();
+            engine.loops.close();
+            throw e;
+        }
+    }
+
+    public List<RouteRuntime> routes() {
+        return List.copyOf(routes);
+    }
+
+    /** Stops accepting on every route now; returns when every port is free. */
+    public void stopAccepting() {
+        for (RouteRuntime route : routes) {
+            route.closeListener();
+        }
+    }
+
+    /** Waits up to {@code timeout} for live connections to end by themselves; returns how many remain. */
+    public int awaitConnections(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (activeLock) {
+            while (active > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(activeLock, left);
+            }
+            return active;
+        }
+    }
+
+    /** Closes what is left and ends every loop thread. */
+    public void closeLoops() {
+        loops.close();
+    }
+
+    /** Whether the calling thread is one of this engine's loops (which must not wait for themselves). */
+    public boolean inLoop() {
+        return loops.inAnyLoop();
+    }
+
+    EventLoop nextLoop() {
+        return loops.next();
+    }
+
+    long nextConnectionId() {
+        return connectionIds.incrementAndGet();
+    }
+
+    void connectionOpened() {
+        synchronized (activeLock) {
+            active++;
+        }
+    }
+
+    void connectionClosed() {
+        synchronized (activeLock) {
+            if (--active == 0) {
+                activeLock.notifyAll();
+            }
+        }
+    }
+}

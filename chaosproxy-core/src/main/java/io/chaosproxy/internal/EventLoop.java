@@ -1,0 +1,274 @@
+package io.chaosproxy.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread owning a selector, every channel registered with it, a timer queue and a buffer pool. Other
+ * threads reach it only through {@link #execute}; everything else is called on the loop thread.
+ */
+final class EventLoop implements Executor {
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+    private static final int MAX_TIMERS_PER_TURN = 1024;
+
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final BufferPool buffers;
+    private final ByteBuffer scratch;   // the fast path reads into it and writes straight out
+    private long timerSequence;
+    private volatile boolean closing;
+
+    EventLoop(String threadName, int chunkSize, int maxRetainedChunks) {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        buffers = new BufferPool(chunkSize, maxRetainedChunks);
+        scratch = ByteBuffer.allocateDirect(chunkSize);
+        thread = new Thread(this::run, threadName);
+        thread.setDaemon(true);   // a forgotten close() must not keep a test JVM alive
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs the task on the loop thread, soon. Thread-safe. */
+    @Override
+    public void execute(Runnable task) {
+        if (terminated.isDone()) {
+            throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
+        }
+        tasks.add(task);
+        // Selector.wakeup() costs a system call: once per burst of tasks is enough.
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Runs the task on the loop and waits for it; rethrows what it threw. */
+    <T> T call(java.util.concurrent.Callable<T> task) {
+        if (inLoop()) {
+            try {
+                return task.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+
+    SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws ClosedChannelException {
+        assert inLoop() : "register on the loop thread";
+        return channel.register(selector, ops, handler);
+    }
+
+    /** Flushes cancelled keys so that a closed channel really releases its port now. */
+    void flushCancelledKeys() {
+        assert inLoop();
+        try {
+            selector.selectNow();
+        } catch (IOException e) {
+            log.warn("selectNow failed while releasing a channel", e);
+        }
+    }
+
+    /** Arms (or re-arms) the timer for the deadline. */
+    void schedule(Timer timer, long deadlineNanos) {
+        assert inLoop() : "post through execute()";
+        if (timer.armed) {
+            timers.remove(timer);
+        }
+        timer.deadlineNanos = deadlineNanos;
+        timer.sequence = timerSequence++;
+        timer.armed = true;
+        timers.add(timer);
+    }
+
+    void cancel(Timer timer) {
+        if (timer.armed) {
+            timers.remove(timer);
+            timer.armed = false;
+        }
+    }
+
+    long nanoTime() {
+        return System.nanoTime();
+    }
+
+    BufferPool buffers() {
+        return buffers;
+    }
+
+    ByteBuffer scratch() {
+        return scratch;
+    }
+
+    String name() {
+        return thread.getName();
+    }
+
+    /** Asks the loop to close every channel it still holds and end its thread. Thread-safe. */
+    CompletableFuture<Void> shutdown() {
+        closing = true;
+        selector.wakeup();
+        return terminated;
+    }
+
+    void awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        thread.join(unit.toMillis(timeout));
+    }
+
+    private void run() {
+        try {
+            while (!closing) {
+                select();
+                wakeupPending.set(false);
+                dispatchReadyKeys();
+                runDueTimers();
+                runTasks();
+            }
+        } catch (Throwable t) {
+            log.error("event loop {} failed; its connections are closed", thread.getName(), t);
+        } finally {
+            closeEverything();
+            terminated.complete(null);
+        }
+    }
+
+    private void select() throws IOException {
+        if (!tasks.isEmpty()) {
+            selector.selectNow();
+            return;
+        }
+        Timer next = timers.peek();
+        if (next == null) {
+            selector.select();
+            return;
+        }
+        long waitNanos = next.deadlineNanos - System.nanoTime();
+        if (waitNanos <= 0) {
+            selector.selectNow();
+        } else {
+            // select() takes milliseconds: round up so a timer is never run early.
+            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+        }
+    }
+
+    private void dispatchReadyKeys() {
+        Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+        while (ready.hasNext()) {
+            SelectionKey key = ready.next();
+            ready.remove();
+            if (!key.isValid()) {
+                continue;
+            }
+            IoHandler handler = (IoHandler) key.attachment();
+            try {
+                handler.onReady(key);
+            } catch (RuntimeException e) {
+                log.error("handler {} failed; closing it", handler, e);
+                handler.onLoopClosing();
+            }
+        }
+    }
+
+    private void runDueTimers() {
+        long now = System.nanoTime();
+        for (int i = 0; i < MAX_TIMERS_PER_TURN; i++) {
+            Timer timer = timers.peek();
+            if (timer == null || timer.deadlineNanos - now > 0) {
+                return;
+            }
+            timers.poll();
+            timer.armed = false;
+            try {
+                timer.fire();
+            } catch (RuntimeException e) {
+                log.error("timer task failed", e);
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("loop task failed", e);
+            }
+        }
+    }
+
+    private void closeEverything() {
+        runTasks();   // tasks posted before shutdown may still hand this loop channels to close
+        for (SelectionKey key : new ArrayList<>(selector.keys())) {
+            if (key.attachment() instanceof IoHandler handler) {
+                try {
+                    handler.onLoopClosing();
+                } catch (RuntimeException e) {
+                    log.warn("closing {} failed", handler, e);
+                }
+            }
+            closeQuietly(key.channel());
+        }
+        timers.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            log.warn("closing the selector of {} failed", thread.getName(), e);
+        }
+    }
+
+    static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException ignored) {
+            // Nothing left to do for a channel that cannot even close.
+        }
+    }
+}
