@@ -41,13 +41,14 @@ public final class ChaosProxy implements AutoCloseable {
     private final long seed;
     private final Duration shutdownTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final long startedNanos = System.nanoTime();
 
     private ChaosProxy(Engine engine, long seed, Duration shutdownTimeout) {
         this.engine = engine;
         this.seed = seed;
         this.shutdownTimeout = shutdownTimeout;
         for (RouteRuntime runtime : engine.routes()) {
-            routes.put(runtime.name(), new Route(runtime));
+            routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos));
         }
     }
 
@@ -81,11 +82,18 @@ public final class ChaosProxy implements AutoCloseable {
 
     /** The counts of every route added together, now. */
     public ProxyMetrics metrics() {
-        ProxyMetrics total = ProxyMetrics.ZERO;
+        ProxyMetrics total = ProxyMetrics.zero(Duration.ofNanos(System.nanoTime() - startedNanos));
         for (Route route : routes.values()) {
             total = total.plus(route.metrics());
         }
         return total;
+    }
+
+    /** Resets every route: back to the faults it started with, and enabled. */
+    public void reset() {
+        for (Route route : routes.values()) {
+            route.reset();
+        }
     }
 
     /**
@@ -128,6 +136,7 @@ public final class ChaosProxy implements AutoCloseable {
         static final int CHUNK_SIZE = 64 * 1024;
 
         private final List<RouteBuilder> routes = new ArrayList<>();
+        private final List<ChaosListener> listeners = new ArrayList<>();
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
         private Long seed;
         private Duration connectTimeout = Duration.ofSeconds(5);
@@ -164,6 +173,15 @@ public final class ChaosProxy implements AutoCloseable {
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("bindAddress: \"" + address + "\" is not a known host or address", e);
             }
+        }
+
+        /**
+         * Adds a listener told of every connection opened and closed, fault injected and upstream error, on
+         * the connection's event loop.
+         */
+        public Builder listener(ChaosListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
         }
 
         /** Fixes the seed of every random decision, so that a run can be replayed. Random unless set. */
@@ -233,7 +251,7 @@ public final class ChaosProxy implements AutoCloseable {
             long actualSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
             EngineSettings settings = new EngineSettings(bindAddress, actualSeed, connectTimeout, acceptBacklog,
                     eventLoops, highWaterMark, CHUNK_SIZE);
-            Engine engine = Engine.start(settings, configs);
+            Engine engine = Engine.start(settings, configs, listeners);
             ChaosProxy proxy = new ChaosProxy(engine, actualSeed, shutdownTimeout);
             for (Route route : proxy.routes()) {
                 log.info("chaos-proxy route={} listening={} upstream={}", route.name(), route.localAddress(),

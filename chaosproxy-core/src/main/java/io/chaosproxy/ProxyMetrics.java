@@ -1,26 +1,54 @@
 package io.chaosproxy;
 
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * What a route (or a whole proxy) has done so far: a snapshot, taken when asked.
  *
- * @param acceptedConnections  connections accepted, dropped ones included
- * @param droppedConnections   connections closed right after accept by {@code dropRate}
- * @param activeConnections    connections open now
- * @param bytesUpstream        bytes written to upstreams (client to upstream)
- * @param bytesDownstream      bytes written to clients (upstream to client)
- * @param bufferedBytes        bytes the proxy holds right now: read from one side, not yet written to the other
+ * @param acceptedConnections   connections accepted, dropped ones included
+ * @param activeConnections     connections open now
+ * @param droppedConnections    connections dropped by a drop fault ({@code dropRate})
+ * @param refusedConnections    connections whose upstream refused to connect
+ * @param bytesUpstream         bytes written to upstreams (client to upstream)
+ * @param bytesDownstream       bytes written to clients (upstream to client)
+ * @param bufferedBytes         bytes the proxy holds right now: read from one side, not yet written to the other
  * @param peakPipeBufferedBytes the most bytes one direction of one connection has held at once; backpressure
- *                             keeps it at or below the proxy's high-water mark
+ *                              keeps it at or below the proxy's high-water mark
+ * @param bytesCorrupted        bytes changed by corrupt faults
+ * @param faultsInjected        how often each fault type acted, by type
+ * @param upstreamFailures      failed upstream connects by kind: {@code refused}, {@code timeout}, ...
+ * @param uptime                since the proxy started
  */
-public record ProxyMetrics(long acceptedConnections, long droppedConnections, int activeConnections,
-        long bytesUpstream, long bytesDownstream, long bufferedBytes, long peakPipeBufferedBytes) {
+public record ProxyMetrics(long acceptedConnections, int activeConnections, long droppedConnections,
+        long refusedConnections, long bytesUpstream, long bytesDownstream, long bufferedBytes,
+        long peakPipeBufferedBytes, long bytesCorrupted, Map<String, Long> faultsInjected,
+        Map<String, Long> upstreamFailures, Duration uptime) {
 
-    static final ProxyMetrics ZERO = new ProxyMetrics(0, 0, 0, 0, 0, 0, 0);
+    /** Copies the maps, sorted by key. */
+    public ProxyMetrics {
+        faultsInjected = Collections.unmodifiableMap(new TreeMap<>(faultsInjected));
+        upstreamFailures = Collections.unmodifiableMap(new TreeMap<>(upstreamFailures));
+    }
+
+    static ProxyMetrics zero(Duration uptime) {
+        return new ProxyMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), uptime);
+    }
 
     ProxyMetrics plus(ProxyMetrics other) {
         return new ProxyMetrics(acceptedConnections + other.acceptedConnections,
-                droppedConnections + other.droppedConnections, activeConnections + other.activeConnections,
-                bytesUpstream + other.bytesUpstream, bytesDownstream + other.bytesDownstream,
-                bufferedBytes + other.bufferedBytes, Math.max(peakPipeBufferedBytes, other.peakPipeBufferedBytes));
+                activeConnections + other.activeConnections, droppedConnections + other.droppedConnections,
+                refusedConnections + other.refusedConnections, bytesUpstream + other.bytesUpstream,
+                bytesDownstream + other.bytesDownstream, bufferedBytes + other.bufferedBytes,
+                Math.max(peakPipeBufferedBytes, other.peakPipeBufferedBytes), bytesCorrupted + other.bytesCorrupted,
+                sum(faultsInjected, other.faultsInjected), sum(upstreamFailures, other.upstreamFailures), uptime);
+    }
+
+    private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> total = new TreeMap<>(a);
+        b.forEach((key, count) -> total.merge(key, count, Long::sum));
+        return total;
     }
 }

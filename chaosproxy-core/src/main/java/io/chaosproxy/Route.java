@@ -3,13 +3,26 @@ package io.chaosproxy;
 import io.chaosproxy.internal.RouteCounters;
 import io.chaosproxy.internal.RouteRuntime;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
-/** One running route of a {@link ChaosProxy}: a local port whose connections are forwarded to an upstream. */
+/**
+ * One running route of a {@link ChaosProxy}: a local port whose connections are forwarded to an upstream
+ * through the route's faults. Every change is thread-safe and reaches live connections within one event-loop
+ * turn.
+ */
 public final class Route {
     private final RouteRuntime runtime;
+    private final BooleanSupplier proxyClosed;
+    private final LongSupplier startedNanos;
 
-    Route(RouteRuntime runtime) {
+    Route(RouteRuntime runtime, BooleanSupplier proxyClosed, LongSupplier startedNanos) {
         this.runtime = runtime;
+        this.proxyClosed = proxyClosed;
+        this.startedNanos = startedNanos;
     }
 
     /** The route's name: as given, or {@code route-<n>} for the n-th route (from 0) when none was given. */
@@ -32,15 +45,111 @@ public final class Route {
         return runtime.config().upstream().text();
     }
 
-    /** The route's connection and byte counts, now. */
+    /** The route's faults now, in chain order. */
+    public List<Fault> faults() {
+        return runtime.faults();
+    }
+
+    /**
+     * Adds a fault behind the others; live connections get it too (their toxicity rolled for it).
+     *
+     * @throws IllegalArgumentException when the route has a fault of that name already
+     */
+    public Route addFault(Fault fault) {
+        runtime.addFault(checkOpen(Objects.requireNonNull(fault, "fault")));
+        return this;
+    }
+
+    /**
+     * Replaces the fault with the same name, in place; on live connections what the old one held passes
+     * through the new one.
+     *
+     * @throws java.util.NoSuchElementException when there is none of that name
+     */
+    public Route updateFault(Fault fault) {
+        runtime.updateFault(checkOpen(Objects.requireNonNull(fault, "fault")));
+        return this;
+    }
+
+    /**
+     * Removes the named fault; what it held on live connections moves on, in order.
+     *
+     * @throws java.util.NoSuchElementException when there is none of that name
+     */
+    public Route removeFault(String name) {
+        checkOpen(name);
+        runtime.removeFault(Objects.requireNonNull(name, "name"));
+        return this;
+    }
+
+    /** Removes every fault. */
+    public Route clearFaults() {
+        checkOpen(this);
+        runtime.setFaults(List.of());
+        return this;
+    }
+
+    /** Back to the faults the route started with, and enabled. */
+    public Route reset() {
+        checkOpen(this);
+        runtime.setFaults(runtime.config().faults());
+        runtime.enable();
+        return this;
+    }
+
+    /** Takes the route down: its port refuses connections and live connections are cut. */
+    public Route disable() {
+        checkOpen(this);
+        runtime.disable();
+        return this;
+    }
+
+    /**
+     * Brings the route back on the same port.
+     *
+     * @throws IllegalStateException when something else took the port meanwhile
+     */
+    public Route enable() {
+        checkOpen(this);
+        runtime.enable();
+        return this;
+    }
+
+    /** Whether the route accepts connections. */
+    public boolean isEnabled() {
+        return runtime.isEnabled() && !proxyClosed.getAsBoolean();
+    }
+
+    /** The route's live connections, oldest first. */
+    public List<Connection> connections() {
+        return runtime.connections();
+    }
+
+    /** Closes every live connection (FIN to both sides); the route goes on accepting. */
+    public Route closeConnections() {
+        runtime.closeConnections(false);
+        return this;
+    }
+
+    /** The route's counts, now. */
     public ProxyMetrics metrics() {
         RouteCounters c = runtime.counters();
-        return new ProxyMetrics(c.acceptedConnections(), c.droppedConnections(), c.activeConnections(),
-                c.bytesUpstream(), c.bytesDownstream(), c.bufferedBytes(), c.peakPipeBufferedBytes());
+        return new ProxyMetrics(c.acceptedConnections(), c.activeConnections(), c.droppedConnections(),
+                c.upstreamFailures().getOrDefault("refused", 0L), c.bytesUpstream(), c.bytesDownstream(),
+                c.bufferedBytes(), c.peakPipeBufferedBytes(), c.bytesCorrupted(), c.faultsInjected(),
+                c.upstreamFailures(), Duration.ofNanos(System.nanoTime() - startedNanos.getAsLong()));
+    }
+
+    private <T> T checkOpen(T value) {
+        if (proxyClosed.getAsBoolean()) {
+            throw new IllegalStateException("route '" + name() + "': the proxy is closed; start a new one");
+        }
+        return value;
     }
 
     @Override
     public String toString() {
-        return "Route{" + name() + " " + localAddress() + " -> " + upstream() + "}";
+        return "Route{" + name() + " " + localAddress() + " -> " + upstream() + ", faults="
+                + faults().stream().map(Fault::name).toList() + (runtime.isEnabled() ? "" : ", disabled") + "}";
     }
 }

@@ -1,26 +1,26 @@
 package io.chaosproxy;
 
-import io.chaosproxy.fault.Latency;
 import io.chaosproxy.internal.HostPort;
 import io.chaosproxy.internal.RouteConfig;
-import io.chaosproxy.internal.StageFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
- * Configures one route of a {@link ChaosProxy.Builder}. Each setter checks its value at once; from here the
- * next {@link #route(int, String)} or {@link #start()} continues the chain.
+ * Configures one route of a {@link ChaosProxy.Builder}: its name and its faults, in order. Each method checks
+ * its value at once; from here the next {@link #route(int, String)} or {@link #start()} continues the chain.
+ * Each fault shortcut is the same as {@code fault(Fault.x(...))}, with the fault's defaults (downstream,
+ * toxicity 1.0, name {@code <type>_<direction>}).
  */
 public final class RouteBuilder {
     private final ChaosProxy.Builder proxy;
     private final int index;
     private final int localPort;
     private final HostPort upstream;
+    private final List<Fault> faults = new ArrayList<>();
     private String name;
-    private double dropRate;
-    private Duration latency = Duration.ZERO;
 
     RouteBuilder(ChaosProxy.Builder proxy, int index, int localPort, String upstream) {
         this.proxy = proxy;
@@ -48,15 +48,31 @@ public final class RouteBuilder {
     }
 
     /**
+     * Adds a fault behind the ones added before.
+     *
+     * @throws IllegalArgumentException when the route has a fault of that name already
+     */
+    public RouteBuilder fault(Fault fault) {
+        Objects.requireNonNull(fault, "fault");
+        for (Fault existing : faults) {
+            if (existing.name().equals(fault.name())) {
+                throw new IllegalArgumentException(label() + ": a fault named '" + fault.name()
+                        + "' exists already; give the second one another name with named(...)");
+            }
+        }
+        faults.add(fault);
+        return this;
+    }
+
+    /**
      * The probability, 0.0 to 1.0, that a new connection is closed right after it is accepted, before the
-     * upstream is contacted. Decisions follow the proxy's seed.
+     * upstream is contacted. Decisions follow the proxy's seed. Same as {@code fault(Fault.drop(probability))}.
      */
     public RouteBuilder dropRate(double probability) {
         if (!(probability >= 0.0 && probability <= 1.0)) {   // also rejects NaN
             throw new IllegalArgumentException(label() + ": dropRate " + probability + " is outside 0.0..1.0");
         }
-        this.dropRate = probability;
-        return this;
+        return fault(Fault.drop(probability));
     }
 
     /**
@@ -64,12 +80,62 @@ public final class RouteBuilder {
      * every request/response round trip takes that much longer. Order is kept.
      */
     public RouteBuilder latency(Duration delay) {
-        Objects.requireNonNull(delay, "latency");
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException(label() + ": latency " + delay.toMillis() + "ms is negative; use 0 or more");
-        }
-        this.latency = delay;
-        return this;
+        return checked(() -> Fault.latency(delay));
+    }
+
+    /** As {@link #latency(Duration)}, each chunk's delay varying uniformly by up to {@code jitter} either way. */
+    public RouteBuilder latency(Duration delay, Duration jitter) {
+        return checked(() -> Fault.latency(delay).jitter(jitter));
+    }
+
+    /** At most {@code bytesPerSecond} from the upstream to the client. */
+    public RouteBuilder bandwidth(long bytesPerSecond) {
+        return checked(() -> Fault.bandwidth(bytesPerSecond));
+    }
+
+    /** Data to the client arrives in slices of {@code averageSize ± sizeVariation} bytes, {@code delay} apart. */
+    public RouteBuilder slicer(int averageSize, int sizeVariation, Duration delay) {
+        return checked(() -> Fault.slicer(averageSize, sizeVariation, delay));
+    }
+
+    /** Data to the client stops; the connection closes after {@code timeout} (0: held until removed). */
+    public RouteBuilder timeout(Duration timeout) {
+        return checked(() -> Fault.timeout(timeout));
+    }
+
+    /** Every connection is reset (RST to both sides) {@code timeout} after it starts. */
+    public RouteBuilder resetPeer(Duration timeout) {
+        return checked(() -> Fault.resetPeer(timeout));
+    }
+
+    /** The upstream's close reaches the client {@code delay} late. */
+    public RouteBuilder slowClose(Duration delay) {
+        return checked(() -> Fault.slowClose(delay));
+    }
+
+    /** A connection closes after {@code bytes} bytes reached the client. */
+    public RouteBuilder limitData(long bytes) {
+        return checked(() -> Fault.limitData(bytes));
+    }
+
+    /** With {@code probability} per chunk, a byte reaching the client is changed. */
+    public RouteBuilder corrupt(double probability) {
+        return checked(() -> Fault.corrupt(probability));
+    }
+
+    /** With {@code probability} per chunk reaching the client, the connection is reset instead. */
+    public RouteBuilder terminate(double probability) {
+        return checked(() -> Fault.terminate(probability));
+    }
+
+    /** Every connection closes once it has lived {@code lifetime}. */
+    public RouteBuilder maxLifetime(Duration lifetime) {
+        return checked(() -> Fault.maxLifetime(lifetime));
+    }
+
+    /** The upstream is contacted {@code delay} after the client connected. */
+    public RouteBuilder connectDelay(Duration delay) {
+        return checked(() -> Fault.connectDelay(delay));
     }
 
     /** Adds another route to the same proxy. */
@@ -82,12 +148,19 @@ public final class RouteBuilder {
         return proxy.start();
     }
 
-    RouteConfig config() {
-        List<StageFactory> downstream = new ArrayList<>();
-        if (!latency.isZero()) {
-            downstream.add(new Latency(latency));
+    /** Makes the fault, naming this route in any error about its values. */
+    private RouteBuilder checked(Supplier<Fault> fault) {
+        Fault made;
+        try {
+            made = fault.get();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException(label() + ": " + e.getMessage(), e);
         }
-        return new RouteConfig(effectiveName(), localPort, upstream, dropRate, List.of(), downstream);
+        return fault(made);
+    }
+
+    RouteConfig config() {
+        return new RouteConfig(effectiveName(), localPort, upstream, faults);
     }
 
     private String effectiveName() {

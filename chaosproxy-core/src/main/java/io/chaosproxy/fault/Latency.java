@@ -1,30 +1,48 @@
 package io.chaosproxy.fault;
 
+import io.chaosproxy.Fault;
+import io.chaosproxy.internal.Check;
 import io.chaosproxy.internal.Stage;
 import io.chaosproxy.internal.StageContext;
-import io.chaosproxy.internal.StageFactory;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Holds every chunk of a stream for {@code delay} before passing it on; chunks keep their order, and the end
- * of the stream is delayed like the data before it.
+ * Holds each chunk {@code delay ± jitter} (uniform) from the moment it reached the proxy before passing it
+ * on. Chunks keep their order, and the end of the stream waits its turn like data.
  *
- * @param delay how long each chunk is held; zero or more
+ * @param delay  how long each chunk is held; 0 or more
+ * @param jitter the most a chunk's delay varies from {@code delay}, either way; 0 or more
  */
-public record Latency(Duration delay) implements StageFactory {
+public record Latency(Duration delay, Duration jitter, Envelope envelope) implements Fault {
 
-    /** Checks the delay. */
+    /** Checks the values. */
     public Latency {
-        Objects.requireNonNull(delay, "latency");
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("latency " + delay.toMillis() + "ms is negative; use 0 or more");
-        }
+        Check.notNegative("latency", delay);
+        Check.notNegative("latency jitter", jitter);
+        Objects.requireNonNull(envelope, "envelope");
     }
 
-    /** Toxiproxy's name for this fault. */
+    /** A copy whose delays vary by up to {@code jitter} either way. */
+    public Latency jitter(Duration jitter) {
+        return new Latency(delay, jitter, envelope);
+    }
+
+    @Override
     public String type() {
         return "latency";
+    }
+
+    @Override
+    public Latency withEnvelope(Envelope envelope) {
+        return new Latency(delay, jitter, envelope);
+    }
+
+    /** Toxiproxy's {@code latency} and {@code jitter}, in milliseconds. */
+    @Override
+    public Map<String, Object> attributes() {
+        return Map.of("latency", delay.toMillis(), "jitter", jitter.toMillis());
     }
 
     @Override

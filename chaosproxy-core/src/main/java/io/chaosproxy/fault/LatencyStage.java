@@ -7,16 +7,23 @@ import io.chaosproxy.internal.StageContext;
 /** Applies one {@link Latency} to one direction of one connection. Runs on that connection's loop only. */
 final class LatencyStage implements Stage {
     private final long delayNanos;
+    private final long jitterNanos;
     private final StageContext context;
 
     LatencyStage(Latency fault, StageContext context) {
         this.delayNanos = fault.delay().toNanos();
+        this.jitterNanos = fault.jitter().toNanos();
         this.context = context;
     }
 
     @Override
     public void onChunk(Chunk chunk) {
-        // Measured from arrival, so time spent behind a slow sink is not added on top.
-        context.forwardAt(chunk.arrivedNanos() + delayNanos, chunk);
+        long delay = delayNanos;
+        if (jitterNanos > 0) {
+            delay = Math.max(0, delay + context.random().nextLong(-jitterNanos, jitterNanos + 1));
+        }
+        // Measured from arrival, so chunks queued behind a slow one do not add their delays up; the context
+        // keeps them in order if jitter would let one overtake another.
+        context.forwardAt(chunk.arrivedNanos() + delay, chunk);
     }
 }

@@ -24,6 +24,7 @@ final class BufferPool {
         }
         chunk.data.clear();
         chunk.end = false;
+        chunk.closesConnection = false;
         return chunk;
     }
 

@@ -13,6 +13,7 @@ public final class Chunk {
     long arrivedNanos;
     long dueNanos;
     boolean end;
+    boolean closesConnection;   // an end that also closes the whole connection once written (limitData)
 
     Chunk(ByteBuffer data) {
         this.data = data;

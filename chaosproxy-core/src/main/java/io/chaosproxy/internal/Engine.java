@@ -1,5 +1,6 @@
 package io.chaosproxy.internal;
 
+import io.chaosproxy.ChaosListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,12 +13,14 @@ public final class Engine {
     private static final int MAX_RETAINED_CHUNKS = 256;
 
     private final EventLoopGroup loops;
+    private final Events events;
     private final List<RouteRuntime> routes = new ArrayList<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private final Object activeLock = new Object();
     private int active;   // guarded by activeLock
 
-    private Engine(EngineSettings settings) {
+    private Engine(EngineSettings settings, List<ChaosListener> listeners) {
+        this.events = new Events(listeners);
         this.loops = new EventLoopGroup(settings.eventLoops(), settings.chunkSize(), MAX_RETAINED_CHUNKS);
     }
 
@@ -25,7 +28,7 @@ public final class Engine {
      * Resolves every upstream, then binds every route. On any failure nothing stays bound or running and
      * the exception says which route failed and why.
      */
-    public static Engine start(EngineSettings settings, List<RouteConfig> configs) {
+    public static Engine start(EngineSettings settings, List<RouteConfig> configs, List<ChaosListener> listeners) {
         List<InetSocketAddress> upstreams = new ArrayList<>();
         for (RouteConfig config : configs) {
             try {
@@ -34,12 +37,12 @@ public final class Engine {
                 throw new IllegalArgumentException("route '" + config.name() + "': " + e.getMessage(), e);
             }
         }
-        Engine engine = new Engine(settings);
+        Engine engine = new Engine(settings, listeners);
         try {
             for (int i = 0; i < configs.size(); i++) {
                 RouteRuntime route = new RouteRuntime(engine, configs.get(i), upstreams.get(i), settings,
                         engine.loops.get(i));
-                route.bind();
+                route.bind(configs.get(i).localPort());
                 engine.routes.add(route);
             }
             return engine;
@@ -84,6 +87,10 @@ public final class Engine {
     /** Whether the calling thread is one of this engine's loops (which must not wait for themselves). */
     public boolean inLoop() {
         return loops.inAnyLoop();
+    }
+
+    Events events() {
+        return events;
     }
 
     EventLoop nextLoop() {

@@ -4,24 +4,22 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.SplittableRandom;
 
 /**
- * One direction of a connection: bytes read from {@code source} pass through the stages and are written to
- * {@code sink}.
+ * One direction of a connection: bytes read from {@code source} pass through a chain of fault stages and are
+ * written to {@code sink}.
  * <pre>
- *   source -> [stage 0] -> ... -> [stage n-1] -> outbound -> sink
+ *   source -> [stage] -> ... -> [stage] -> outbound -> sink
  * </pre>
  * With no stage and nothing pending the pipe takes the fast path: it reads into the loop's scratch buffer
  * and writes straight to the sink, keeping (in a pooled chunk) only what the sink could not take. Backpressure:
- * above the high-water mark of held bytes it stops reading from the source; below the low-water mark it starts
- * again, so a slow reader never makes the proxy's memory grow. Loop thread only.
+ * above the high-water mark of held bytes it stops reading from the source; at or below the low-water mark it
+ * reads again, so a slow reader never makes the proxy's memory grow. Loop thread only.
  */
 final class Pipe {
     private static final int MAX_READS_PER_TURN = 16;   // then let the loop's other channels have a turn
 
-    private final Connection connection;
+    private final ProxiedConnection connection;
     private final Endpoint source;
     private final Endpoint sink;
     private final boolean upstreamBound;
@@ -30,17 +28,17 @@ final class Pipe {
     private final RouteCounters counters;
     private final long highWater;
     private final long lowWater;
-    private final StageContext[] contexts;
-    private final Stage[] stages;
     private final ArrayDeque<Chunk> outbound = new ArrayDeque<>(4);
-    private long held;             // read from the source and not yet written to the sink
-    private long forwarded;
-    private boolean paused;
+    private StageContext head;
+    private long held;             // read from the source and not yet written to the sink (or discarded)
+    private volatile long forwarded;   // read by other threads through Connection.bytesUpstream()
+    private boolean started;
+    private boolean backpressured;
+    private int stagePauses;
     private boolean sourceEnded;
     private boolean finished;
 
-    Pipe(Connection connection, Endpoint source, Endpoint sink, boolean upstreamBound, List<StageFactory> factories,
-            SplittableRandom random, EngineSettings settings) {
+    Pipe(ProxiedConnection connection, Endpoint source, Endpoint sink, boolean upstreamBound, EngineSettings settings) {
         this.connection = connection;
         this.source = source;
         this.sink = sink;
@@ -50,20 +48,60 @@ final class Pipe {
         this.counters = connection.counters();
         this.highWater = settings.highWaterMark();
         this.lowWater = settings.lowWaterMark();
-        this.contexts = new StageContext[factories.size()];
-        this.stages = new Stage[factories.size()];
-        for (int i = 0; i < stages.length; i++) {
-            contexts[i] = new StageContext(this, i, loop, random);
-            stages[i] = factories.get(i).newStage(contexts[i]);
+    }
+
+    /** Adds a stage for {@code entry} right behind {@code after}, or at the head of the chain when it is null. */
+    StageContext insertAfter(FaultEntry entry, StageContext after, java.util.SplittableRandom random) {
+        StageContext context = new StageContext(this, entry, loop, random);
+        context.stage = entry.fault().newStage(context);
+        if (after != null) {
+            context.next = after.next;
+            after.next = context;
+        } else {
+            context.next = head;
+            head = context;
         }
+        return context;
+    }
+
+    /** The last stage of the chain; null when there is none. */
+    StageContext tail() {
+        StageContext tail = head;
+        while (tail != null && tail.next != null) {
+            tail = tail.next;
+        }
+        return tail;
+    }
+
+    /** Takes the stage out of the chain; what it held moves on to the stage behind it, in order. */
+    void remove(StageContext context) {
+        context.stage.onRemove();
+        ArrayDeque<Chunk> leftovers = context.detach();
+        StageContext previous = null;
+        for (StageContext c = head; c != null && c != context; c = c.next) {
+            previous = c;
+        }
+        if (previous == null) {
+            if (head == context) {
+                head = context.next;
+            }
+        } else {
+            previous.next = context.next;
+        }
+        Chunk chunk;
+        while ((chunk = leftovers.pollFirst()) != null) {
+            deliverTo(context.next, chunk);
+        }
+        resumeIfDrained();
     }
 
     void start() {
-        source.want(SelectionKey.OP_READ, true);
+        started = true;
+        updateReadInterest();
     }
 
     void onReadable() {
-        if (stages.length == 0 && outbound.isEmpty()) {
+        if (head == null && outbound.isEmpty()) {
             readStraightThrough();
         } else {
             readIntoChunks();
@@ -107,7 +145,8 @@ final class Pipe {
                 addHeld(rest.size());
                 outbound.addLast(rest);
                 sink.want(SelectionKey.OP_WRITE, true);
-                pause();
+                backpressured = true;
+                updateReadInterest();
                 return;
             }
             if (read < buffer.capacity()) {
@@ -117,9 +156,10 @@ final class Pipe {
     }
 
     private void readIntoChunks() {
-        for (int i = 0; i < MAX_READS_PER_TURN && !connection.isClosed(); i++) {
+        for (int i = 0; i < MAX_READS_PER_TURN && !connection.isClosed() && isReading(); i++) {
             if (held >= highWater) {
-                pause();
+                backpressured = true;
+                updateReadInterest();
                 return;
             }
             Chunk chunk = pool.acquire();
@@ -143,7 +183,7 @@ final class Pipe {
             chunk.data.flip();
             chunk.arrivedNanos = loop.nanoTime();
             addHeld(read);
-            deliver(0, chunk);
+            deliverTo(head, chunk);
             if (read < room) {
                 return;
             }
@@ -152,23 +192,30 @@ final class Pipe {
 
     private void onSourceEnd() {
         sourceEnded = true;
-        source.want(SelectionKey.OP_READ, false);
+        updateReadInterest();
         Chunk end = pool.acquire();
         end.end = true;
         end.arrivedNanos = loop.nanoTime();
-        deliver(0, end);
+        deliverTo(head, end);
     }
 
-    /** Hands the chunk to stage {@code index}, or to the sink when the stages are behind it. */
-    void deliver(int index, Chunk chunk) {
+    /** Hands the chunk to {@code stage}, or to the sink when {@code stage} is null. */
+    void deliverTo(StageContext stage, Chunk chunk) {
         if (connection.isClosed()) {
-            pool.release(chunk);
-        } else if (index < stages.length) {
-            stages[index].onChunk(chunk);
+            pool.release(chunk);   // discardAll() has already written off every byte the pipe held
+        } else if (stage != null) {
+            stage.stage.onChunk(chunk);
         } else {
             outbound.addLast(chunk);
             flush();
         }
+    }
+
+    void discard(Chunk chunk) {
+        if (!connection.isClosed()) {
+            addHeld(-chunk.size());
+        }
+        pool.release(chunk);
     }
 
     private void flush() {
@@ -176,8 +223,9 @@ final class Pipe {
         while ((chunk = outbound.peekFirst()) != null) {
             if (chunk.end) {
                 outbound.pollFirst();
+                boolean closeAll = chunk.closesConnection;
                 pool.release(chunk);
-                finish();
+                finish(closeAll);
                 return;
             }
             int written;
@@ -201,8 +249,8 @@ final class Pipe {
         resumeIfDrained();
     }
 
-    /** Passes the source's EOF on as a half-close, now that every byte before it is written. */
-    private void finish() {
+    /** Passes the end of the stream on as a half-close, now that every byte before it is written. */
+    private void finish(boolean closeConnection) {
         sink.want(SelectionKey.OP_WRITE, false);
         try {
             sink.shutdownOutput();
@@ -211,18 +259,32 @@ final class Pipe {
             return;
         }
         finished = true;
-        connection.onPipeFinished();
+        if (closeConnection) {
+            connection.closeBy("limit reached", false);
+        } else {
+            connection.onPipeFinished();
+        }
     }
 
-    private void pause() {
-        paused = true;
-        source.want(SelectionKey.OP_READ, false);
+    void stagePause(boolean pause) {
+        stagePauses += pause ? 1 : -1;
+        updateReadInterest();
     }
 
     private void resumeIfDrained() {
-        if (paused && held <= lowWater && !sourceEnded) {
-            paused = false;
-            source.want(SelectionKey.OP_READ, true);
+        if (backpressured && held <= lowWater) {
+            backpressured = false;
+            updateReadInterest();
+        }
+    }
+
+    private boolean isReading() {
+        return started && !backpressured && stagePauses == 0 && !sourceEnded;
+    }
+
+    private void updateReadInterest() {
+        if (!connection.isClosed()) {
+            source.want(SelectionKey.OP_READ, isReading());
         }
     }
 
@@ -237,9 +299,11 @@ final class Pipe {
     }
 
     /** Gives back every chunk this pipe holds; its connection is closing. */
-    void discard() {
-        for (StageContext context : contexts) {
-            context.discard(pool);
+    void discardAll() {
+        for (StageContext context = head; context != null; context = context.next) {
+            for (Chunk chunk : context.detach()) {
+                pool.release(chunk);
+            }
         }
         Chunk chunk;
         while ((chunk = outbound.pollFirst()) != null) {

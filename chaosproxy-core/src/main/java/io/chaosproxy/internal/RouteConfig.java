@@ -1,22 +1,19 @@
 package io.chaosproxy.internal;
 
+import io.chaosproxy.Fault;
 import java.util.List;
 
 /**
  * What one route is asked to do, checked and ready to start.
  *
- * @param name               unique within its proxy
- * @param localPort          0 for an ephemeral port
- * @param upstream           where connections go
- * @param dropRate           probability that a new connection is closed right after accept
- * @param upstreamStages     faults on client-to-upstream bytes, in order
- * @param downstreamStages   faults on upstream-to-client bytes, in order
+ * @param name       unique within its proxy
+ * @param localPort  0 for an ephemeral port
+ * @param upstream   where connections go
+ * @param faults     the route's faults, in order, names unique
  */
-public record RouteConfig(String name, int localPort, HostPort upstream, double dropRate,
-        List<StageFactory> upstreamStages, List<StageFactory> downstreamStages) {
+public record RouteConfig(String name, int localPort, HostPort upstream, List<Fault> faults) {
 
     public RouteConfig {
-        upstreamStages = List.copyOf(upstreamStages);
-        downstreamStages = List.copyOf(downstreamStages);
+        faults = List.copyOf(faults);
     }
 }

@@ -1,5 +1,8 @@
 package io.chaosproxy.internal;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,6 +16,9 @@ public final class RouteCounters {
     private final LongAdder bytesDownstream = new LongAdder();
     private final AtomicLong buffered = new AtomicLong();
     private final AtomicLong peakPipeBuffered = new AtomicLong();
+    private final LongAdder bytesCorrupted = new LongAdder();
+    private final Map<String, LongAdder> faultsInjected = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> upstreamFailures = new ConcurrentHashMap<>();
 
     void accepted() {
         accepted.increment();
@@ -42,6 +48,38 @@ public final class RouteCounters {
         if (pipeHeld > peakPipeBuffered.get()) {
             peakPipeBuffered.accumulateAndGet(pipeHeld, Math::max);
         }
+    }
+
+    void faultInjected(String type) {
+        faultsInjected.computeIfAbsent(type, t -> new LongAdder()).increment();
+    }
+
+    void upstreamFailure(String kind) {
+        upstreamFailures.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    void bytesCorrupted(int count) {
+        bytesCorrupted.add(count);
+    }
+
+    public long bytesCorrupted() {
+        return bytesCorrupted.sum();
+    }
+
+    /** Faults injected so far, by fault type, sorted by type. */
+    public Map<String, Long> faultsInjected() {
+        return snapshot(faultsInjected);
+    }
+
+    /** Upstream connect failures so far, by kind ({@code refused}, {@code timeout}, ...). */
+    public Map<String, Long> upstreamFailures() {
+        return snapshot(upstreamFailures);
+    }
+
+    private static Map<String, Long> snapshot(Map<String, LongAdder> counts) {
+        Map<String, Long> copy = new TreeMap<>();
+        counts.forEach((key, count) -> copy.put(key, count.sum()));
+        return copy;
     }
 
     public long acceptedConnections() {

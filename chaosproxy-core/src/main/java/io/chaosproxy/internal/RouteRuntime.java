@@ -1,5 +1,7 @@
 package io.chaosproxy.internal;
 
+import io.chaosproxy.Connection;
+import io.chaosproxy.Fault;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -8,13 +10,18 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running route: its listener, which accepts on one loop, decides drops and hands each kept connection to
- * the next loop of the group.
+ * A running route: its listener, which accepts on one loop and hands each connection to the next loop of the
+ * group; its current faults, which every live connection follows; and its live connections.
  */
 public final class RouteRuntime implements IoHandler {
     private static final Logger log = LoggerFactory.getLogger(RouteRuntime.class);
@@ -26,9 +33,13 @@ public final class RouteRuntime implements IoHandler {
     private final InetSocketAddress upstreamAddress;
     private final EventLoop acceptLoop;
     private final RouteCounters counters = new RouteCounters();
-    private final SplittableRandom random;   // accept loop only: decisions follow accept order
-    private ServerSocketChannel listener;
-    private SelectionKey listenerKey;
+    private final SplittableRandom random;   // accept loop only: connection seeds follow accept order
+    private final Set<ProxiedConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Object lock = new Object();
+    private volatile List<Fault> faults;
+    private volatile boolean enabled = true;
+    private ServerSocketChannel listener;     // guarded by lock
+    private SelectionKey listenerKey;         // accept loop only
     private volatile InetSocketAddress localAddress;
 
     RouteRuntime(Engine engine, RouteConfig config, InetSocketAddress upstreamAddress, EngineSettings settings,
@@ -38,6 +49,7 @@ public final class RouteRuntime implements IoHandler {
         this.settings = settings;
         this.acceptLoop = acceptLoop;
         this.upstreamAddress = upstreamAddress;
+        this.faults = config.faults();
         this.random = new SplittableRandom(routeSeed(settings.seed(), config.name()));
     }
 
@@ -51,8 +63,8 @@ public final class RouteRuntime implements IoHandler {
     }
 
     /** Binds the listener; a port in use fails with a message that names port and route. */
-    void bind() {
-        InetSocketAddress address = new InetSocketAddress(settings.bindAddress(), config.localPort());
+    void bind(int port) {
+        InetSocketAddress address = new InetSocketAddress(settings.bindAddress(), port);
         try {
             ServerSocketChannel channel = ServerSocketChannel.open();
             try {
@@ -60,14 +72,14 @@ public final class RouteRuntime implements IoHandler {
                 channel.bind(address, settings.acceptBacklog());
                 channel.configureBlocking(false);
                 localAddress = (InetSocketAddress) channel.getLocalAddress();
-                listenerKey = acceptLoop.call(() -> acceptLoop.register(channel, SelectionKey.OP_ACCEPT, this));
+                acceptLoop.call(() -> listenerKey = acceptLoop.register(channel, SelectionKey.OP_ACCEPT, this));
                 listener = channel;
             } catch (IOException | RuntimeException e) {
                 EventLoop.closeQuietly(channel);
                 throw e;
             }
         } catch (BindException e) {
-            throw new IllegalStateException("port " + config.localPort() + " is already in use (route '" + config.name()
+            throw new IllegalStateException("port " + port + " is already in use (route '" + config.name()
                     + "'); pick a free port or 0 for an ephemeral one", e);
         } catch (IOException e) {
             throw new IllegalStateException("route '" + config.name() + "': cannot listen on " + address + ": " + e, e);
@@ -79,7 +91,7 @@ public final class RouteRuntime implements IoHandler {
         for (int i = 0; i < MAX_ACCEPTS_PER_TURN; i++) {
             SocketChannel channel;
             try {
-                channel = listener.accept();
+                channel = ((ServerSocketChannel) key.channel()).accept();
             } catch (IOException e) {
                 log.warn("route={} accept failed: {}", config.name(), e.toString());
                 return;
@@ -93,62 +105,168 @@ public final class RouteRuntime implements IoHandler {
 
     private void accept(SocketChannel channel) {
         counters.accepted();
-        // Draw both numbers for every connection, so one decision never shifts the others.
-        boolean drop = random.nextDouble() < config.dropRate();
-        long connectionSeed = random.nextLong();
+        long seed = random.nextLong();
         long id = engine.nextConnectionId();
-        if (drop) {
-            counters.dropped();
-            log.debug("route={} conn={} client={} dropped by chaos", config.name(), id, remote(channel));
-            EventLoop.closeQuietly(channel);
-            return;
-        }
-        log.debug("route={} conn={} client={} connection opened", config.name(), id, remote(channel));
         EventLoop loop = engine.nextLoop();
-        Connection connection;
+        ProxiedConnection connection;
         try {
-            connection = new Connection(id, this, loop, channel, connectionSeed);
+            connection = new ProxiedConnection(id, this, loop, channel, seed);
         } catch (IOException e) {
             log.warn("route={} conn={} cannot open a socket to the upstream: {}", config.name(), id, e.toString());
             EventLoop.closeQuietly(channel);
             return;
         }
+        log.debug("route={} conn={} client={} connection opened", config.name(), id, connection.clientAddress());
         counters.opened();
         engine.connectionOpened();
+        connections.add(connection);
         loop.execute(connection::start);
     }
 
-    private static String remote(SocketChannel channel) {
-        try {
-            return String.valueOf(channel.getRemoteAddress());
-        } catch (IOException e) {
-            return "?";
+    void connectionClosed(ProxiedConnection connection) {
+        if (connections.remove(connection)) {
+            counters.closed();
+            engine.connectionClosed();
         }
     }
 
-    void connectionClosed() {
-        counters.closed();
-        engine.connectionClosed();
+    // ---- faults, thread-safe ----
+
+    public List<Fault> faults() {
+        return faults;
+    }
+
+    public void addFault(Fault fault) {
+        synchronized (lock) {
+            if (indexOf(fault.name()) >= 0) {
+                throw new IllegalArgumentException("route '" + config.name() + "': a fault named '" + fault.name()
+                        + "' exists already; use updateFault to change it, or give the new one another name");
+            }
+            List<Fault> next = new ArrayList<>(faults);
+            next.add(fault);
+            setFaults(next);
+        }
+    }
+
+    public void updateFault(Fault fault) {
+        synchronized (lock) {
+            int index = indexOf(fault.name());
+            if (index < 0) {
+                throw noSuchFault(fault.name());
+            }
+            List<Fault> next = new ArrayList<>(faults);
+            next.set(index, fault);
+            setFaults(next);
+        }
+    }
+
+    public void removeFault(String name) {
+        synchronized (lock) {
+            int index = indexOf(name);
+            if (index < 0) {
+                throw noSuchFault(name);
+            }
+            List<Fault> next = new ArrayList<>(faults);
+            next.remove(index);
+            setFaults(next);
+        }
+    }
+
+    /** Replaces every fault at once (names must be unique; the caller checked). */
+    public void setFaults(List<Fault> next) {
+        synchronized (lock) {
+            faults = List.copyOf(next);
+        }
+        for (ProxiedConnection connection : connections) {
+            connection.onLoop(connection::reconcileRouteFaults);
+        }
+    }
+
+    private int indexOf(String name) {
+        List<Fault> current = faults;
+        for (int i = 0; i < current.size(); i++) {
+            if (current.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private NoSuchElementException noSuchFault(String name) {
+        List<String> names = faults.stream().map(Fault::name).toList();
+        return new NoSuchElementException("route '" + config.name() + "' has no fault named '" + name
+                + "'; it has " + names);
+    }
+
+    // ---- enable, disable, connections ----
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** Closes the listener (clients get "connection refused") and cuts every live connection. */
+    public void disable() {
+        synchronized (lock) {
+            if (!enabled) {
+                return;
+            }
+            enabled = false;
+            closeListener();
+        }
+        closeConnections(false);
+        log.info("chaos-proxy route={} disabled", config.name());
+    }
+
+    /** Binds the same port again. */
+    public void enable() {
+        synchronized (lock) {
+            if (enabled) {
+                return;
+            }
+            bind(localAddress.getPort());
+            enabled = true;
+        }
+        log.info("chaos-proxy route={} enabled listening={}", config.name(), localAddress);
+    }
+
+    public List<Connection> connections() {
+        List<Connection> live = new ArrayList<>(connections);
+        live.sort(java.util.Comparator.comparingLong(Connection::id));
+        return live;
+    }
+
+    public void closeConnections(boolean reset) {
+        for (ProxiedConnection connection : connections) {
+            if (reset) {
+                connection.reset();
+            } else {
+                connection.close();
+            }
+        }
     }
 
     /** Stops accepting and frees the port before returning. Idempotent; any thread. */
     void closeListener() {
-        if (listener == null) {
-            return;
-        }
-        acceptLoop.call(() -> {
-            if (listenerKey != null) {
-                listenerKey.cancel();
+        synchronized (lock) {
+            ServerSocketChannel channel = listener;
+            if (channel == null) {
+                return;
             }
-            EventLoop.closeQuietly(listener);
-            acceptLoop.flushCancelledKeys();   // only now does the kernel release the port
-            return null;
-        });
+            listener = null;
+            acceptLoop.call(() -> {
+                if (listenerKey != null) {
+                    listenerKey.cancel();
+                }
+                EventLoop.closeQuietly(channel);
+                acceptLoop.flushCancelledKeys();   // only now does the kernel release the port
+                return null;
+            });
+        }
     }
 
     @Override
     public void onLoopClosing() {
-        EventLoop.closeQuietly(listener);
+        // The loop closes the listener's channel itself.
     }
 
     public String name() {
@@ -163,11 +281,15 @@ public final class RouteRuntime implements IoHandler {
         return settings;
     }
 
+    Events events() {
+        return engine.events();
+    }
+
     InetSocketAddress upstreamAddress() {
         return upstreamAddress;
     }
 
-    /** The address the listener is bound to, with the real port. */
+    /** The address the listener is (or was last) bound to, with the real port. */
     public InetSocketAddress localAddress() {
         return localAddress;
     }

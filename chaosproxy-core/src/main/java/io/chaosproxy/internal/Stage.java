@@ -7,6 +7,14 @@ package io.chaosproxy.internal;
  */
 public interface Stage {
 
-    /** Takes a chunk; the stage owns it until it hands it to {@link StageContext#forward} or {@code forwardAt}. */
+    /** The connection starts (before the upstream is contacted), or the fault was added to a live connection. */
+    default void onStart() {
+    }
+
+    /** Takes a chunk; the stage owns it until it forwards, holds or discards it through its context. */
     void onChunk(Chunk chunk);
+
+    /** The fault is being removed; the context then releases every chunk it holds, in order. */
+    default void onRemove() {
+    }
 }

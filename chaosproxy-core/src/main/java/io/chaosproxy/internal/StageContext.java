@@ -1,62 +1,123 @@
 package io.chaosproxy.internal;
 
+import io.chaosproxy.Fault;
+import io.chaosproxy.fault.DropMode;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * What a {@link Stage} may do to the stream it sits in: pass chunks on now or at a later time, read the clock
- * and draw random numbers from its connection's seeded generator. The context owns the chunks a stage
- * delays, and keeps them in order: a chunk never leaves before one that arrived ahead of it.
+ * What a {@link Stage} may do to the stream it sits in and to its connection: pass chunks on now or later,
+ * hold them, split them, pause the source, end, close or reset the connection, and report what it injected.
+ * The context owns every chunk it delays or holds and keeps them in order: when the stage is removed, they
+ * move on, in order, so no fault loses bytes it was not asked to lose. Loop thread only.
  */
 public final class StageContext {
     private final Pipe pipe;
-    private final int index;
+    private final FaultEntry entry;
     private final EventLoop loop;
     private final SplittableRandom random;
-    private ArrayDeque<Chunk> delayed;   // made on first delay, so a connection without faults holds none
-    private Timer timer;
+    Stage stage;
+    StageContext next;                   // null: the sink is next
+    private ArrayDeque<Chunk> delayed;   // made on first use, so a fault that delays nothing holds nothing
+    private Timer delayTimer;
     private long lastDueNanos;
+    private ArrayDeque<Chunk> held;
+    private List<StageTimer> timers;
+    private boolean pausingSource;
+    private boolean removed;
 
-    StageContext(Pipe pipe, int index, EventLoop loop, SplittableRandom random) {
+    StageContext(Pipe pipe, FaultEntry entry, EventLoop loop, SplittableRandom random) {
         this.pipe = pipe;
-        this.index = index;
+        this.entry = entry;
         this.loop = loop;
         this.random = random;
         this.lastDueNanos = loop.nanoTime();
     }
 
-    /** Passes the chunk to the next stage (or the sink), behind any chunk this stage still delays. */
+    /** Passes the chunk on now, behind any chunk this stage still delays. */
     public void forward(Chunk chunk) {
         if (delayed != null && !delayed.isEmpty()) {
             forwardAt(lastDueNanos, chunk);
         } else {
-            pipe.deliver(index + 1, chunk);
+            pipe.deliverTo(next, chunk);
         }
     }
 
     /**
      * Passes the chunk on at {@code dueNanos} ({@link System#nanoTime()} time), or right after the chunk in
-     * front of it if that one is due later.
+     * front of it if that one is due later: chunks never overtake each other.
      */
     public void forwardAt(long dueNanos, Chunk chunk) {
         if (dueNanos - lastDueNanos < 0) {
-            dueNanos = lastDueNanos;   // a shorter delay must not let this chunk overtake the previous one
+            dueNanos = lastDueNanos;
         }
         lastDueNanos = dueNanos;
         boolean nothingWaiting = delayed == null || delayed.isEmpty();
         if (nothingWaiting && dueNanos - loop.nanoTime() <= 0) {
-            pipe.deliver(index + 1, chunk);
+            pipe.deliverTo(next, chunk);
             return;
         }
         if (delayed == null) {
             delayed = new ArrayDeque<>();
-            timer = new Timer(this::releaseDue);
+            delayTimer = new Timer(this::releaseDue);
         }
         chunk.dueNanos = dueNanos;
         delayed.addLast(chunk);
         if (nothingWaiting) {
-            loop.schedule(timer, dueNanos);
+            loop.schedule(delayTimer, dueNanos);
         }
+    }
+
+    /** Keeps the chunk until the stage takes it back ({@link #pollHeld}) or is removed. */
+    public void hold(Chunk chunk) {
+        if (held == null) {
+            held = new ArrayDeque<>();
+        }
+        held.addLast(chunk);
+    }
+
+    /** The oldest held chunk, still held; {@code null} if none. */
+    public Chunk peekHeld() {
+        return held == null ? null : held.peekFirst();
+    }
+
+    /** Takes the oldest held chunk back; {@code null} if none. */
+    public Chunk pollHeld() {
+        return held == null ? null : held.pollFirst();
+    }
+
+    /** Cuts the first {@code bytes} bytes off {@code chunk} into a new chunk; the original keeps the rest. */
+    public Chunk split(Chunk chunk, int bytes) {
+        Chunk head = loop.buffers().acquire();
+        ByteBuffer source = chunk.data;
+        int limit = source.limit();
+        source.limit(source.position() + bytes);
+        head.data.put(source).flip();
+        source.limit(limit);
+        head.arrivedNanos = chunk.arrivedNanos;
+        return head;
+    }
+
+    /** Drops the chunk's bytes: only for faults that cut the stream anyway. */
+    public void discard(Chunk chunk) {
+        pipe.discard(chunk);
+    }
+
+    /** A timer whose action runs on the loop; cancelled when the stage is removed or the connection closes. */
+    public StageTimer newTimer(Runnable action) {
+        StageTimer timer = new StageTimer(loop, () -> {
+            if (!removed && !pipe.isClosed()) {
+                action.run();
+            }
+        });
+        if (timers == null) {
+            timers = new ArrayList<>(2);
+        }
+        timers.add(timer);
+        return timer;
     }
 
     /** The loop's clock, {@link System#nanoTime()}. */
@@ -64,46 +125,131 @@ public final class StageContext {
         return loop.nanoTime();
     }
 
-    /** The connection's random generator, seeded from the proxy's seed. */
+    /** When the connection was accepted, in {@link System#nanoTime()} time. */
+    public long connectionOpenedNanos() {
+        return entry.connection().openedNanos();
+    }
+
+    /** This stage's own random generator, split from the connection's, which is split from the proxy's seed. */
     public SplittableRandom random() {
         return random;
     }
 
-    /** Bytes this stage holds back right now. */
-    long heldBytes() {
-        long bytes = 0;
-        if (delayed != null) {
-            for (Chunk chunk : delayed) {
-                bytes += chunk.size();
-            }
+    /** Stops reading from this direction's source until {@link #resumeSource} or the stage's removal. */
+    public void pauseSource() {
+        if (!pausingSource) {
+            pausingSource = true;
+            pipe.stagePause(true);
         }
-        return bytes;
+    }
+
+    public void resumeSource() {
+        if (pausingSource) {
+            pausingSource = false;
+            pipe.stagePause(false);
+        }
+    }
+
+    /** Ends this direction after what was forwarded so far (a FIN), then closes the connection. */
+    public void endStream() {
+        pauseSource();
+        Chunk end = loop.buffers().acquire();
+        end.end = true;
+        end.closesConnection = true;
+        end.arrivedNanos = loop.nanoTime();
+        forward(end);
+    }
+
+    /** Closes both sides with a FIN now; bytes still held are lost. */
+    public void close(String reason) {
+        entry.connection().closeBy(reason, false);
+    }
+
+    /** Aborts both sides with an RST now. */
+    public void reset(String reason) {
+        entry.connection().closeBy(reason, true);
+    }
+
+    /**
+     * Delays contacting the upstream by {@code nanos} from accept. Only a new connection can be delayed (in
+     * {@link Stage#onStart}); returns whether this one was.
+     */
+    public boolean delayConnect(long nanos) {
+        return entry.connection().delayConnect(nanos);
+    }
+
+    /** Drops the new connection before the upstream is contacted; ignored once it is connected. */
+    public void drop(DropMode mode) {
+        entry.connection().drop(mode, entry.fault());
+    }
+
+    /** Reports that the fault did something: logged, counted and told to listeners. */
+    public void injected(String detail) {
+        entry.connection().faultInjected(entry.fault(), detail);
+    }
+
+    /** Counts bytes a fault changed (corruption). */
+    public void bytesChanged(int count) {
+        entry.connection().counters().bytesCorrupted(count);
+    }
+
+    /** The fault this stage applies. */
+    public Fault fault() {
+        return entry.fault();
+    }
+
+    boolean isRemoved() {
+        return removed;
     }
 
     private void releaseDue() {
         long now = loop.nanoTime();
-        Chunk next;
-        while ((next = delayed.peekFirst()) != null && next.dueNanos - now <= 0) {
+        Chunk first;
+        while ((first = delayed.peekFirst()) != null && first.dueNanos - now <= 0) {
             delayed.pollFirst();
-            pipe.deliver(index + 1, next);
-            if (pipe.isClosed()) {
+            pipe.deliverTo(next, first);
+            if (pipe.isClosed() || removed) {
                 return;
             }
         }
-        if (next != null) {
-            loop.schedule(timer, next.dueNanos);
+        if (first != null) {
+            loop.schedule(delayTimer, first.dueNanos);
         }
     }
 
-    /** Gives every chunk still held back to the pool; the connection is closing. */
-    void discard(BufferPool pool) {
-        if (delayed == null) {
-            return;
+    /** Stops the stage's timers; returns every chunk it holds, in the order they must leave. */
+    ArrayDeque<Chunk> detach() {
+        removed = true;
+        if (delayTimer != null) {
+            loop.cancel(delayTimer);
         }
-        loop.cancel(timer);
-        Chunk chunk;
-        while ((chunk = delayed.pollFirst()) != null) {
-            pool.release(chunk);
+        if (timers != null) {
+            for (StageTimer timer : timers) {
+                timer.cancel();
+            }
         }
+        resumeSource();
+        ArrayDeque<Chunk> leftovers = new ArrayDeque<>();
+        if (delayed != null) {
+            leftovers.addAll(delayed);   // forwarded by the stage already, so ahead of what it still holds
+            delayed.clear();
+        }
+        if (held != null) {
+            leftovers.addAll(held);
+            held.clear();
+        }
+        return leftovers;
+    }
+
+    long heldBytes() {
+        long bytes = 0;
+        for (ArrayDeque<Chunk> queue : java.util.Arrays.asList(delayed, held)) {
+            if (queue != null) {
+                for (Chunk chunk : queue) {
+                    bytes += chunk.size();
+                }
+            }
+        }
+        return bytes;
     }
 }

@@ -1,0 +1,56 @@
+package io.chaosproxy;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One live connection through a route, from {@link Route#connections()} or a {@link ChaosEvent}. Its faults
+ * are the route's (those whose toxicity picked this connection) plus any added to it alone. Thread-safe:
+ * changes run on the connection's event loop within one turn, at once when called from a listener.
+ */
+public interface Connection {
+
+    /** The connection's number, counting from 1 per proxy in accept order. */
+    long id();
+
+    /** The name of the route it came through. */
+    String route();
+
+    /** The client's address. */
+    InetSocketAddress clientAddress();
+
+    /** The upstream's address. */
+    InetSocketAddress upstreamAddress();
+
+    /** Bytes written to the upstream so far. */
+    long bytesUpstream();
+
+    /** Bytes written to the client so far. */
+    long bytesDownstream();
+
+    /** When the proxy accepted it. */
+    Instant openedAt();
+
+    /** The faults applying to it now, in chain order: the route's that its toxicity roll picked, then its own. */
+    List<Fault> faults();
+
+    /**
+     * Adds a fault to this connection alone, after the route's. Its toxicity is rolled for this connection.
+     *
+     * @throws IllegalArgumentException when the connection already has a fault of that name
+     */
+    void addFault(Fault fault);
+
+    /** Removes a fault added with {@link #addFault}; what it held moves on, in order. */
+    void removeFault(String name);
+
+    /** Whether it is still open. */
+    boolean isOpen();
+
+    /** Closes both sides with a FIN. */
+    void close();
+
+    /** Aborts both sides with an RST. */
+    void reset();
+}

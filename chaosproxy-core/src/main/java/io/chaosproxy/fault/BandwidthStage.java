@@ -1,0 +1,61 @@
+package io.chaosproxy.fault;
+
+import io.chaosproxy.internal.Chunk;
+import io.chaosproxy.internal.Stage;
+import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.internal.StageTimer;
+
+/**
+ * Applies one {@link Bandwidth} to one direction of one connection: a token bucket refilled continuously,
+ * holding at most 10 ms of burst. Chunks bigger than the credit leave in pieces. Loop thread only.
+ */
+final class BandwidthStage implements Stage {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final long bytesPerSecond;
+    private final double burst;
+    private final StageContext context;
+    private final StageTimer timer;
+    private double credit;
+    private long refilledNanos;
+
+    BandwidthStage(Bandwidth fault, StageContext context) {
+        this.bytesPerSecond = fault.bytesPerSecond();
+        this.burst = Math.max(1.0, bytesPerSecond / 100.0);
+        this.context = context;
+        this.timer = context.newTimer(this::pump);
+        this.refilledNanos = context.nanoTime();
+    }
+
+    @Override
+    public void onChunk(Chunk chunk) {
+        context.hold(chunk);
+        if (bytesPerSecond > 0 && !timer.isArmed()) {
+            pump();
+        }
+    }
+
+    private void pump() {
+        long now = context.nanoTime();
+        credit = Math.min(burst, credit + (now - refilledNanos) * (double) bytesPerSecond / NANOS_PER_SECOND);
+        refilledNanos = now;
+        Chunk head;
+        while ((head = context.peekHeld()) != null) {
+            int size = head.size();
+            if (size <= credit) {
+                credit -= size;
+                context.forward(context.pollHeld());
+            } else if (credit >= 1) {
+                int piece = (int) credit;
+                credit -= piece;
+                context.forward(context.split(head, piece));
+            } else {
+                break;
+            }
+        }
+        if (head != null) {
+            double wanted = Math.min(head.size(), burst) - credit;
+            timer.armIn((long) Math.ceil(wanted * NANOS_PER_SECOND / bytesPerSecond));
+        }
+    }
+}

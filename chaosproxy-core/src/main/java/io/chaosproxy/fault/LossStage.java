@@ -1,0 +1,28 @@
+package io.chaosproxy.fault;
+
+import io.chaosproxy.internal.Chunk;
+import io.chaosproxy.internal.Stage;
+import io.chaosproxy.internal.StageContext;
+
+/** Applies one {@link Loss}: a "lost" chunk, and everything behind it, waits the retransmission delay. */
+final class LossStage implements Stage {
+    private final Loss fault;
+    private final long retransmitNanos;
+    private final StageContext context;
+
+    LossStage(Loss fault, StageContext context) {
+        this.fault = fault;
+        this.retransmitNanos = fault.retransmitDelay().toNanos();
+        this.context = context;
+    }
+
+    @Override
+    public void onChunk(Chunk chunk) {
+        if (!chunk.isEnd() && context.random().nextDouble() < fault.probability()) {
+            context.injected("retransmit after " + fault.retransmitDelay().toMillis() + "ms");
+            context.forwardAt(context.nanoTime() + retransmitNanos, chunk);
+        } else {
+            context.forward(chunk);   // behind any chunk still waiting: TCP delivers in order
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.chaosproxy.fault;
+
+import io.chaosproxy.internal.Chunk;
+import io.chaosproxy.internal.Stage;
+import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.internal.StageTimer;
+
+/** Applies one {@link Slicer} to one direction of one connection: one slice now, the next after the delay. */
+final class SlicerStage implements Stage {
+    private final Slicer fault;
+    private final long delayNanos;
+    private final StageContext context;
+    private final StageTimer timer;
+
+    SlicerStage(Slicer fault, StageContext context) {
+        this.fault = fault;
+        this.delayNanos = fault.delay().toNanos();
+        this.context = context;
+        this.timer = context.newTimer(this::sendSlice);
+    }
+
+    @Override
+    public void onChunk(Chunk chunk) {
+        context.hold(chunk);
+        if (!timer.isArmed()) {
+            sendSlice();
+        }
+    }
+
+    private void sendSlice() {
+        Chunk head;
+        while ((head = context.peekHeld()) != null) {
+            int variation = fault.sizeVariation();
+            int size = fault.averageSize() + (variation == 0 ? 0 : context.random().nextInt(-variation, variation + 1));
+            if (head.isEnd() || size >= head.size()) {
+                context.forward(context.pollHeld());
+            } else {
+                context.forward(context.split(head, size));
+            }
+            if (delayNanos > 0 && context.peekHeld() != null) {
+                timer.armIn(delayNanos);
+                return;
+            }
+        }
+    }
+}

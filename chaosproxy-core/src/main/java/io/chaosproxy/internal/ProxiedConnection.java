@@ -1,0 +1,564 @@
+package io.chaosproxy.internal;
+
+import io.chaosproxy.ChaosEvent;
+import io.chaosproxy.Connection;
+import io.chaosproxy.Direction;
+import io.chaosproxy.Fault;
+import io.chaosproxy.fault.DropMode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One proxied TCP connection: the client's socket, a socket to the upstream, a pipe each way, and the faults
+ * that apply to it.
+ * <pre>
+ *   client  --[upstream pipe:   stage, stage, ...]-->  upstream
+ *   client  <--[downstream pipe: stage, stage, ...]--  upstream
+ * </pre>
+ * Both sockets are registered with the same loop and every mutable field is touched by that loop only, so
+ * nothing here needs a lock; the public methods post to the loop. EOF from one side reaches the other as a
+ * half-close once the bytes in front of it are written; the connection ends when both directions have
+ * finished, or at once, with an RST on both sides, when either side fails or resets.
+ */
+final class ProxiedConnection implements IoHandler, Connection {
+    private static final Logger log = LoggerFactory.getLogger(ProxiedConnection.class);
+
+    private final long id;
+    private final RouteRuntime route;
+    private final EventLoop loop;
+    private final Endpoint client;
+    private final Endpoint upstream;
+    private final Pipe upstreamPipe;
+    private final Pipe downstreamPipe;
+    private final SplittableRandom random;
+    private final InetSocketAddress clientAddress;
+    private final long openedNanos;
+    private final Instant openedAt = Instant.now();
+    private final List<FaultEntry> entries = new ArrayList<>(0);
+    private volatile List<Fault> activeFaults = List.of();
+    private volatile List<String> faultNames = List.of();
+    private Timer connectTimer;
+    private long connectDelayNanos;
+    private boolean started;
+    private boolean connecting;
+    private boolean hanging;
+    private boolean closed;
+    private volatile boolean open = true;
+
+    ProxiedConnection(long id, RouteRuntime route, EventLoop loop, SocketChannel clientChannel, long seed)
+            throws IOException {
+        this.id = id;
+        this.route = route;
+        this.loop = loop;
+        this.openedNanos = loop.nanoTime();
+        this.clientAddress = (InetSocketAddress) clientChannel.getRemoteAddress();
+        this.client = new Endpoint(clientChannel, "client");
+        this.upstream = new Endpoint(SocketChannel.open(), "upstream");
+        this.random = new SplittableRandom(seed);
+        this.upstreamPipe = new Pipe(this, client, upstream, true, route.settings());
+        this.downstreamPipe = new Pipe(this, upstream, client, false, route.settings());
+    }
+
+    /**
+     * Registers the client, builds the route's faults, tells listeners, starts every stage, then contacts the
+     * upstream (unless a fault dropped the connection or delays the connect). Loop thread.
+     */
+    void start() {
+        try {
+            configure(client.channel);
+            client.key = loop.register(client.channel, 0, this);
+        } catch (IOException | RuntimeException e) {
+            closeBy("client socket failed: " + e, false);
+            return;
+        }
+        reconcileRouteFaults();
+        route.events().fireIfListened(() -> new ChaosEvent.ConnectionOpened(this));
+        started = true;
+        for (FaultEntry entry : new ArrayList<>(entries)) {
+            startStages(entry);
+        }
+        if (closed || hanging || connecting) {
+            return;
+        }
+        if (connectDelayNanos > 0) {
+            connecting = true;
+            connectTimer = new Timer(this::connectUpstream);
+            loop.schedule(connectTimer, openedNanos + connectDelayNanos);
+        } else {
+            connectUpstream();
+        }
+    }
+
+    private static void configure(SocketChannel channel) throws IOException {
+        channel.configureBlocking(false);
+        // Chunks are forwarded as they come; Nagle would add delay the user did not ask for.
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+
+    private void connectUpstream() {
+        if (closed) {
+            return;
+        }
+        connecting = true;
+        try {
+            configure(upstream.channel);
+            upstream.key = loop.register(upstream.channel, 0, this);
+            if (upstream.channel.connect(route.upstreamAddress())) {
+                onConnected();
+            } else {
+                upstream.want(SelectionKey.OP_CONNECT, true);
+                connectTimer = new Timer(this::onConnectTimeout);
+                loop.schedule(connectTimer, loop.nanoTime() + route.settings().connectTimeout().toNanos());
+            }
+        } catch (IOException | RuntimeException e) {
+            upstreamFailed(e);
+        }
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        if (closed) {
+            return;
+        }
+        int ready = key.readyOps();
+        Endpoint endpoint = key == client.key ? client : upstream;
+        if (hanging) {
+            drainHangingClient();
+            return;
+        }
+        if (endpoint == upstream && (ready & SelectionKey.OP_CONNECT) != 0) {
+            finishConnect();
+            return;
+        }
+        if ((ready & SelectionKey.OP_WRITE) != 0) {
+            (endpoint == client ? downstreamPipe : upstreamPipe).onWritable();
+        }
+        if (!closed && (ready & SelectionKey.OP_READ) != 0) {
+            (endpoint == client ? upstreamPipe : downstreamPipe).onReadable();
+        }
+    }
+
+    private void finishConnect() {
+        try {
+            if (upstream.channel.finishConnect()) {
+                onConnected();
+            }
+        } catch (IOException e) {
+            upstreamFailed(e);
+        }
+    }
+
+    private void onConnected() {
+        cancelConnectTimer();
+        upstream.want(SelectionKey.OP_CONNECT, false);
+        log.debug("route={} conn={} upstream={} upstream connected", route.name(), id, route.config().upstream());
+        upstreamPipe.start();
+        downstreamPipe.start();
+    }
+
+    private void onConnectTimeout() {
+        if (!closed) {
+            upstreamFailed("timeout", "no answer within " + route.settings().connectTimeout().toMillis() + "ms");
+        }
+    }
+
+    private void upstreamFailed(Exception e) {
+        String kind = e instanceof ConnectException ? "refused"
+                : e instanceof NoRouteToHostException ? "unreachable" : "other";
+        upstreamFailed(kind, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+
+    private void upstreamFailed(String kind, String message) {
+        route.counters().upstreamFailure(kind);
+        log.warn("route={} conn={} upstream={} cannot reach the upstream: {}; closing the client connection",
+                route.name(), id, route.config().upstream(), message);
+        route.events().fireIfListened(() -> new ChaosEvent.UpstreamError(this, kind, message));
+        closeBy("upstream " + kind, false);
+    }
+
+    /** An I/O error on one side: the other side gets an RST too, as it would if the path between them broke. */
+    void fail(Endpoint where, IOException e) {
+        log.debug("route={} conn={} {} failed: {}; resetting both sides", route.name(), id, where.role, e.toString());
+        closeBy(where.role + " failed: " + e.getMessage(), true);
+    }
+
+    void onPipeFinished() {
+        if (upstreamPipe.isFinished() && downstreamPipe.isFinished()) {
+            closeBy("completed", false);
+        }
+    }
+
+    @Override
+    public void onLoopClosing() {
+        if (!closed) {
+            log.warn("route={} conn={} client={} still open when the proxy closed; closing it",
+                    route.name(), id, clientAddress);
+            closeBy("proxy closed", false);
+        }
+    }
+
+    // ---- what stages ask for ----
+
+    boolean delayConnect(long nanos) {
+        if (started && (connecting || closed || hanging)) {
+            return false;
+        }
+        connectDelayNanos = Math.max(connectDelayNanos, nanos);
+        return true;
+    }
+
+    void drop(DropMode mode, Fault fault) {
+        if (connecting || closed || hanging) {
+            return;   // a drop acts on new connections only
+        }
+        route.counters().dropped();
+        faultInjected(fault, "mode=" + mode.wireName());
+        switch (mode) {
+            case CLOSE -> closeBy("dropped", false);
+            case RESET -> closeBy("dropped", true);
+            case HANG -> {
+                // Accepted, never answered: read and discard what the client sends, until it gives up.
+                hanging = true;
+                client.want(SelectionKey.OP_READ, true);
+            }
+        }
+    }
+
+    private void drainHangingClient() {
+        ByteBuffer scratch = loop.scratch();
+        try {
+            int read;
+            do {
+                scratch.clear();
+                read = client.channel.read(scratch);
+            } while (read > 0);
+            if (read < 0) {
+                closeBy("client gave up on a hanging connection", false);
+            }
+        } catch (IOException e) {
+            closeBy("client gave up on a hanging connection", false);
+        }
+    }
+
+    void faultInjected(Fault fault, String detail) {
+        route.counters().faultInjected(fault.type());
+        log.debug("route={} conn={} fault={} injected {}", route.name(), id, fault.name(), detail);
+        route.events().fireIfListened(() -> new ChaosEvent.FaultInjected(this, fault, detail));
+    }
+
+    /** Closes both sides, with an RST when {@code reset}; the reason goes to the log and the listeners. */
+    void closeBy(String reason, boolean reset) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        open = false;
+        cancelConnectTimer();
+        upstreamPipe.discardAll();
+        downstreamPipe.discardAll();
+        if (reset) {
+            client.reset();
+            upstream.reset();
+        } else {
+            client.close();
+            upstream.close();
+        }
+        route.connectionClosed(this);
+        Duration duration = Duration.ofNanos(loop.nanoTime() - openedNanos);
+        log.debug("route={} conn={} closed up={} down={} duration={}ms reason={}{}", route.name(), id,
+                upstreamPipe.forwarded(), downstreamPipe.forwarded(), duration.toMillis(), reason,
+                reset ? " (reset)" : "");
+        route.events().fireIfListened(() -> new ChaosEvent.ConnectionClosed(this, upstreamPipe.forwarded(),
+                downstreamPipe.forwarded(), duration, reason));
+    }
+
+    private void cancelConnectTimer() {
+        if (connectTimer != null) {
+            loop.cancel(connectTimer);
+        }
+    }
+
+    // ---- faults ----
+
+    /** Brings the route's faults on this connection in line with the route's current list. Loop thread. */
+    void reconcileRouteFaults() {
+        if (closed) {
+            return;
+        }
+        List<Fault> wanted = route.faults();
+        for (FaultEntry entry : new ArrayList<>(entries)) {
+            if (!entry.own) {
+                Fault fault = byName(wanted, entry.fault().name());
+                if (fault == null) {
+                    removeEntry(entry);
+                } else if (!fault.equals(entry.fault())) {
+                    replaceEntry(entry, fault);
+                }
+            }
+        }
+        for (Fault fault : wanted) {
+            if (entryNamed(fault.name()) == null) {
+                addEntry(fault, false);
+            }
+        }
+        publishFaults();
+    }
+
+    private static Fault byName(List<Fault> faults, String name) {
+        for (Fault fault : faults) {
+            if (fault.name().equals(name)) {
+                return fault;
+            }
+        }
+        return null;
+    }
+
+    private FaultEntry entryNamed(String name) {
+        for (FaultEntry entry : entries) {
+            if (entry.fault().name().equals(name)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /** Route faults go behind the route's other faults and ahead of the connection's own; own faults last. */
+    private void addEntry(Fault fault, boolean own) {
+        // Toxicity is rolled (always, so that one roll never shifts the next) each time a fault starts on a link.
+        boolean active = random.nextDouble() < fault.toxicity();
+        FaultEntry entry = new FaultEntry(fault, this, own, active);
+        int position = own ? entries.size() : lastRouteEntryIndex() + 1;
+        if (active) {
+            if (appliesTo(fault, Direction.DOWNSTREAM)) {
+                StageContext after = own ? downstreamPipe.tail() : lastStageBefore(position, false);
+                entry.downstreamStage = downstreamPipe.insertAfter(entry, after, random.split());
+            }
+            if (appliesTo(fault, Direction.UPSTREAM)) {
+                StageContext after = own ? upstreamPipe.tail() : lastStageBefore(position, true);
+                entry.upstreamStage = upstreamPipe.insertAfter(entry, after, random.split());
+            }
+        }
+        entries.add(position, entry);
+        if (started) {
+            startStages(entry);
+        }
+    }
+
+    private void replaceEntry(FaultEntry old, Fault fault) {
+        int position = entries.indexOf(old);
+        boolean active = random.nextDouble() < fault.toxicity();
+        FaultEntry entry = new FaultEntry(fault, this, old.own, active);
+        if (active) {
+            if (appliesTo(fault, Direction.DOWNSTREAM)) {
+                StageContext after = old.downstreamStage != null ? old.downstreamStage : lastStageBefore(position, false);
+                entry.downstreamStage = downstreamPipe.insertAfter(entry, after, random.split());
+            }
+            if (appliesTo(fault, Direction.UPSTREAM)) {
+                StageContext after = old.upstreamStage != null ? old.upstreamStage : lastStageBefore(position, true);
+                entry.upstreamStage = upstreamPipe.insertAfter(entry, after, random.split());
+            }
+        }
+        entries.set(position, entry);
+        removeStages(old);   // what the old stage held now passes through the new one
+        if (started) {
+            startStages(entry);
+        }
+    }
+
+    /** Faults applied once per connection sit in the downstream pipe, whatever their direction. */
+    private static boolean appliesTo(Fault fault, Direction stream) {
+        return fault.perDirection() ? fault.direction().covers(stream) : stream == Direction.DOWNSTREAM;
+    }
+
+    private void removeEntry(FaultEntry entry) {
+        entries.remove(entry);
+        removeStages(entry);
+    }
+
+    private void removeStages(FaultEntry entry) {
+        if (entry.upstreamStage != null) {
+            upstreamPipe.remove(entry.upstreamStage);
+        }
+        if (entry.downstreamStage != null) {
+            downstreamPipe.remove(entry.downstreamStage);
+        }
+    }
+
+    private void startStages(FaultEntry entry) {
+        if (entry.downstreamStage != null && !closed) {
+            entry.downstreamStage.stage.onStart();
+        }
+        if (entry.upstreamStage != null && !closed) {
+            entry.upstreamStage.stage.onStart();
+        }
+    }
+
+    private int lastRouteEntryIndex() {
+        int last = -1;
+        for (int i = 0; i < entries.size(); i++) {
+            if (!entries.get(i).own) {
+                last = i;
+            }
+        }
+        return last;
+    }
+
+    /** The stage, in the given pipe, of the last entry before {@code position} that has one there. */
+    private StageContext lastStageBefore(int position, boolean upstreamPipeWanted) {
+        for (int i = position - 1; i >= 0; i--) {
+            StageContext stage = upstreamPipeWanted ? entries.get(i).upstreamStage : entries.get(i).downstreamStage;
+            if (stage != null) {
+                return stage;
+            }
+        }
+        return null;
+    }
+
+    private void publishFaults() {
+        List<Fault> active = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (FaultEntry entry : entries) {
+            names.add(entry.fault().name());
+            if (entry.active) {
+                active.add(entry.fault());
+            }
+        }
+        activeFaults = List.copyOf(active);
+        faultNames = List.copyOf(names);
+    }
+
+    // ---- Connection, thread-safe ----
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String route() {
+        return route.name();
+    }
+
+    @Override
+    public InetSocketAddress clientAddress() {
+        return clientAddress;
+    }
+
+    @Override
+    public InetSocketAddress upstreamAddress() {
+        return route.upstreamAddress();
+    }
+
+    @Override
+    public long bytesUpstream() {
+        return upstreamPipe.forwarded();
+    }
+
+    @Override
+    public long bytesDownstream() {
+        return downstreamPipe.forwarded();
+    }
+
+    @Override
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    @Override
+    public List<Fault> faults() {
+        return activeFaults;
+    }
+
+    @Override
+    public void addFault(Fault fault) {
+        java.util.Objects.requireNonNull(fault, "fault");
+        if (faultNames.contains(fault.name())) {
+            throw new IllegalArgumentException("connection " + id + " of route '" + route.name()
+                    + "': a fault named '" + fault.name() + "' exists already; name it otherwise with named(...)");
+        }
+        onLoop(() -> {
+            if (!closed && entryNamed(fault.name()) == null) {
+                addEntry(fault, true);
+                publishFaults();
+            }
+        });
+    }
+
+    @Override
+    public void removeFault(String name) {
+        java.util.Objects.requireNonNull(name, "name");
+        if (!faultNames.contains(name)) {
+            throw new NoSuchElementException("connection " + id + " of route '" + route.name()
+                    + "' has no fault named '" + name + "'; it has " + faultNames);
+        }
+        onLoop(() -> {
+            FaultEntry entry = entryNamed(name);
+            if (entry != null && entry.own) {
+                removeEntry(entry);
+                publishFaults();
+            }
+        });
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        onLoop(() -> closeBy("closed by the test", false));
+    }
+
+    @Override
+    public void reset() {
+        onLoop(() -> closeBy("reset by the test", true));
+    }
+
+    /** Runs now when called on this connection's loop (from a listener), else posts it there. */
+    void onLoop(Runnable action) {
+        if (loop.inLoop()) {
+            action.run();
+        } else {
+            loop.execute(action);
+        }
+    }
+
+    // ---- for the engine ----
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    RouteCounters counters() {
+        return route.counters();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection{route=" + route.name() + ", id=" + id + ", client=" + clientAddress
+                + (open ? "" : ", closed") + "}";
+    }
+}
