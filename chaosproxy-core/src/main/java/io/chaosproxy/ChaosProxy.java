@@ -1,5 +1,6 @@
 package io.chaosproxy;
 
+import io.chaosproxy.internal.Check;
 import io.chaosproxy.internal.Engine;
 import io.chaosproxy.internal.EngineSettings;
 import io.chaosproxy.internal.RouteConfig;
@@ -105,16 +106,17 @@ public final class ChaosProxy implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        engine.stopAccepting();
         int left = 0;
-        if (!engine.inLoop()) {
-            try {
+        try {
+            engine.stopAccepting();
+            if (!engine.inLoop()) {
                 left = engine.awaitConnections(shutdownTimeout);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            engine.closeLoops();   // whatever happened above, no thread outlives close()
         }
-        engine.closeLoops();
         log.info("chaos-proxy stopped: routes={} connectionsCut={}", routes.keySet(), left);
     }
 
@@ -192,17 +194,13 @@ public final class ChaosProxy implements AutoCloseable {
 
         /** How long connecting to an upstream may take before the client is closed; default 5 s. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive("connectTimeout", timeout);
+            this.connectTimeout = Check.positive("connectTimeout:", timeout);
             return this;
         }
 
         /** How long {@link ChaosProxy#close()} lets live connections finish; default 2 s. Zero cuts them at once. */
         public Builder shutdownTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "shutdownTimeout");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("shutdownTimeout: " + timeout.toMillis() + "ms is negative; use 0 or more");
-            }
-            this.shutdownTimeout = timeout;
+            this.shutdownTimeout = Check.notNegative("shutdownTimeout:", timeout);
             return this;
         }
 
@@ -282,14 +280,6 @@ public final class ChaosProxy implements AutoCloseable {
                 configs.add(config);
             }
             return configs;
-        }
-
-        private static Duration positive(String field, Duration value) {
-            Objects.requireNonNull(value, field);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(field + ": " + value.toMillis() + "ms is not positive");
-            }
-            return value;
         }
     }
 }

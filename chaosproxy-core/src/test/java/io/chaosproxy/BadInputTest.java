@@ -130,4 +130,16 @@ class BadInputTest {
         assertThatThrownBy(() -> builder.route(0, "127.0.0.1:9").name(" "))
                 .hasMessage("route 'route-0': name is blank; give a name or leave the default");
     }
+
+    @Test
+    void durationsTooLongToTimeAreRejected() {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        assertThatThrownBy(() -> ChaosProxy.builder().route(0, "127.0.0.1:9").name("db").latency(forever))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("route 'db': latency PT").hasMessageContaining("is too long; at most");
+        assertThatThrownBy(() -> ChaosProxy.builder().shutdownTimeout(forever))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shutdownTimeout: PT");
+        assertThatThrownBy(() -> ChaosProxy.builder().connectTimeout(forever))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout: PT");
+    }
 }

@@ -108,4 +108,44 @@ class LifecycleTest {
             }
         }
     }
+
+    @Test
+    void startsCleanlyWhileClientsAreAlreadyConnectingToItsPort() throws Exception {
+        // A pool retrying against a restarted proxy: connects queue up on the port while start() binds it.
+        int port = Sockets.freePort();
+        java.util.concurrent.atomic.AtomicBoolean knocking = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread knocker = new Thread(() -> {
+            while (running.get()) {
+                if (!knocking.get()) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                try (Socket s = new Socket()) {
+                    s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 100);
+                } catch (java.io.IOException refusedUntilTheProxyIsUp) {
+                    // keep knocking
+                }
+            }
+        }, "knocker");
+        knocker.start();
+        try (TcpServer upstream = TcpServer.echo()) {
+            for (int attempt = 0; attempt < 30; attempt++) {
+                knocking.set(true);   // only while the proxy starts, so the upstream does not drown in sockets
+                try (ChaosProxy proxy = ChaosProxy.builder().eventLoops(1).shutdownTimeout(Duration.ZERO)
+                        .route(port, upstream.address()).start()) {
+                    knocking.set(false);
+                    try (Socket client = Sockets.connect(port)) {
+                        client.getOutputStream().write("hi".getBytes(StandardCharsets.UTF_8));
+                        client.shutdownOutput();
+                        assertThat(Sockets.readAll(client)).as("attempt %d", attempt).isEqualTo("hi");
+                    }
+                }
+                assertThat(Sockets.proxyThreads()).as("attempt %d", attempt).isEmpty();
+            }
+        } finally {
+            running.set(false);
+            knocker.join(5000);
+        }
+    }
 }

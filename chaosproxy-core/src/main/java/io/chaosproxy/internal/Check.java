@@ -16,11 +16,26 @@ public final class Check {
         return value;
     }
 
-    /** A duration of zero or more. */
+    /** The longest duration the engine can time (about 292 years of nanoseconds). */
+    public static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
+    /** A duration of zero or more, short enough to be counted in nanoseconds. */
     public static Duration notNegative(String what, Duration value) {
         Objects.requireNonNull(value, what);
         if (value.isNegative()) {
             throw new IllegalArgumentException(what + " " + millis(value) + " is negative; use 0 or more");
+        }
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(what + " " + value + " is too long; at most " + MAX_DURATION);
+        }
+        return value;
+    }
+
+    /** A duration of more than zero, short enough to be counted in nanoseconds. */
+    public static Duration positive(String what, Duration value) {
+        notNegative(what, value);
+        if (value.isZero()) {
+            throw new IllegalArgumentException(what + " " + millis(value) + " is not positive");
         }
         return value;
     }
@@ -42,7 +57,10 @@ public final class Check {
     }
 
     private static String millis(Duration value) {
-        long nanos = value.toNanos();
-        return nanos % 1_000_000 == 0 ? value.toMillis() + "ms" : value.toString();
+        // Durations too long for toNanos() print as ISO-8601; the usual ones as milliseconds.
+        if (value.abs().compareTo(MAX_DURATION) > 0 || value.toNanos() % 1_000_000 != 0) {
+            return value.toString();
+        }
+        return value.toMillis() + "ms";
     }
 }

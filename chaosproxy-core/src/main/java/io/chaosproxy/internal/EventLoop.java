@@ -62,10 +62,11 @@ final class EventLoop implements Executor {
     /** Runs the task on the loop thread, soon. Thread-safe. */
     @Override
     public void execute(Runnable task) {
-        if (terminated.isDone()) {
+        tasks.add(task);
+        // Checked after adding: either the loop's last drain (after terminated) runs the task, or we take it back.
+        if (terminated.isDone() && tasks.remove(task)) {
             throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
         }
-        tasks.add(task);
         // Selector.wakeup() costs a system call: once per burst of tasks is enough.
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
@@ -174,8 +175,10 @@ final class EventLoop implements Executor {
         } catch (Throwable t) {
             log.error("event loop {} failed; its connections are closed", thread.getName(), t);
         } finally {
+            closing = true;
             closeEverything();
             terminated.complete(null);
+            runTasks();   // tasks that raced with the shutdown: they fail fast on the closed selector
         }
     }
 
@@ -211,7 +214,11 @@ final class EventLoop implements Executor {
                 handler.onReady(key);
             } catch (RuntimeException e) {
                 log.error("handler {} failed; closing it", handler, e);
-                handler.onLoopClosing();
+                try {
+                    handler.onFailure();
+                } catch (RuntimeException again) {
+                    log.error("closing {} failed too", handler, again);
+                }
             }
         }
     }

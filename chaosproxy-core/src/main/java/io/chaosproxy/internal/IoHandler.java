@@ -10,4 +10,7 @@ interface IoHandler {
 
     /** Called on the loop thread when the loop closes while the key is still registered. */
     void onLoopClosing();
+
+    /** Called on the loop thread after {@link #onReady} threw: a bug; end what the handler serves. */
+    void onFailure();
 }

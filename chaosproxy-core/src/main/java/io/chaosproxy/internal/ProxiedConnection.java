@@ -85,6 +85,15 @@ final class ProxiedConnection implements IoHandler, Connection {
             closeBy("client socket failed: " + e, false);
             return;
         }
+        try {
+            startFaultsThenConnect();
+        } catch (RuntimeException e) {
+            log.error("route={} conn={} failed to start; resetting it", route.name(), id, e);
+            closeBy("internal error", true);
+        }
+    }
+
+    private void startFaultsThenConnect() {
         reconcileRouteFaults();
         route.events().fireIfListened(() -> new ChaosEvent.ConnectionOpened(this));
         started = true;
@@ -209,6 +218,21 @@ final class ProxiedConnection implements IoHandler, Connection {
                     route.name(), id, clientAddress);
             closeBy("proxy closed", false);
         }
+    }
+
+    /** Undoes an accept whose loop is gone; the only method called off the loop, when no loop can run it. */
+    void abandon() {
+        closed = true;
+        open = false;
+        client.close();
+        upstream.close();
+        route.connectionClosed(this);
+    }
+
+    @Override
+    public void onFailure() {
+        // A bug, not an EOF: an RST tells both sides the stream is broken, so neither takes it as complete.
+        closeBy("internal error", true);
     }
 
     // ---- what stages ask for ----

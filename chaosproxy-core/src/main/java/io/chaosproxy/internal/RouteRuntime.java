@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class RouteRuntime implements IoHandler {
     private static final Logger log = LoggerFactory.getLogger(RouteRuntime.class);
     private static final int MAX_ACCEPTS_PER_TURN = 64;
+    private static final java.time.Duration ACCEPT_RETRY = java.time.Duration.ofMillis(100);
 
     private final Engine engine;
     private final RouteConfig config;
@@ -93,7 +94,15 @@ public final class RouteRuntime implements IoHandler {
             try {
                 channel = ((ServerSocketChannel) key.channel()).accept();
             } catch (IOException e) {
-                log.warn("route={} accept failed: {}", config.name(), e.toString());
+                // OP_ACCEPT is level-triggered: without a pause a lasting error (too many open files) spins.
+                log.warn("route={} accept failed: {}; pausing accepts for {}ms", config.name(), e.toString(),
+                        ACCEPT_RETRY.toMillis());
+                key.interestOps(0);
+                acceptLoop.schedule(new Timer(() -> {
+                    if (key.isValid()) {
+                        key.interestOps(SelectionKey.OP_ACCEPT);
+                    }
+                }), acceptLoop.nanoTime() + ACCEPT_RETRY.toNanos());
                 return;
             }
             if (channel == null) {
@@ -111,7 +120,7 @@ public final class RouteRuntime implements IoHandler {
         ProxiedConnection connection;
         try {
             connection = new ProxiedConnection(id, this, loop, channel, seed);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             log.warn("route={} conn={} cannot open a socket to the upstream: {}", config.name(), id, e.toString());
             EventLoop.closeQuietly(channel);
             return;
@@ -120,7 +129,12 @@ public final class RouteRuntime implements IoHandler {
         counters.opened();
         engine.connectionOpened();
         connections.add(connection);
-        loop.execute(connection::start);
+        try {
+            loop.execute(connection::start);
+        } catch (RuntimeException e) {
+            // The loop is gone (the proxy is closing): undo the bookkeeping and let the client go.
+            connection.abandon();
+        }
     }
 
     void connectionClosed(ProxiedConnection connection) {
@@ -267,6 +281,11 @@ public final class RouteRuntime implements IoHandler {
     @Override
     public void onLoopClosing() {
         // The loop closes the listener's channel itself.
+    }
+
+    @Override
+    public void onFailure() {
+        log.error("route={} the listener failed; it goes on accepting", config.name());
     }
 
     public String name() {
