@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Holds each chunk {@code delay ± jitter} (uniform) from the moment it reached the proxy before passing it
+ * Holds each chunk {@code delay ± jitter} (uniform) from the moment it reached this fault before passing it
  * on. Chunks keep their order, and the end of the stream waits its turn like data.
  *
  * @param delay  how long each chunk is held; 0 or more

@@ -22,8 +22,10 @@ final class LatencyStage implements Stage {
         if (jitterNanos > 0) {
             delay = Math.max(0, delay + context.random().nextLong(-jitterNanos, jitterNanos + 1));
         }
-        // Measured from arrival, so chunks queued behind a slow one do not add their delays up; the context
-        // keeps them in order if jitter would let one overtake another.
-        context.forwardAt(chunk.arrivedNanos() + delay, chunk);
+        // Measured from when the chunk reached this fault, not from when the proxy read it: so a latency behind
+        // another fault (another latency, a slicer, a stall) adds its delay in full. Chunks queued behind a
+        // slow one still do not add their delays up; the context keeps them in order if jitter would let one
+        // overtake another.
+        context.forwardAt(context.nanoTime() + delay, chunk);
     }
 }

@@ -8,7 +8,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +35,7 @@ final class EventLoop implements Executor {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final BufferPool buffers;
     private final ByteBuffer scratch;   // the fast path reads into it and writes straight out
+    private final java.util.function.Consumer<SelectionKey> dispatch = this::dispatch;
     private long timerSequence;
     private volatile boolean closing;
 
@@ -111,7 +111,8 @@ final class EventLoop implements Executor {
     void flushCancelledKeys() {
         assert inLoop();
         try {
-            selector.selectNow();
+            // Readiness seen here is not lost: the selector is level-triggered and reports it again next turn.
+            selector.selectNow(key -> { });
         } catch (IOException e) {
             log.warn("selectNow failed while releasing a channel", e);
         }
@@ -168,7 +169,6 @@ final class EventLoop implements Executor {
             while (!closing) {
                 select();
                 wakeupPending.set(false);
-                dispatchReadyKeys();
                 runDueTimers();
                 runTasks();
             }
@@ -182,43 +182,40 @@ final class EventLoop implements Executor {
         }
     }
 
+    /** Waits for ready channels (or the next timer, or a task) and hands each ready key to its handler. */
     private void select() throws IOException {
+        // The Consumer form of select skips the selected-key set: no iterator, no HashSet work per event.
         if (!tasks.isEmpty()) {
-            selector.selectNow();
+            selector.selectNow(dispatch);
             return;
         }
         Timer next = timers.peek();
         if (next == null) {
-            selector.select();
+            selector.select(dispatch);
             return;
         }
         long waitNanos = next.deadlineNanos - System.nanoTime();
         if (waitNanos <= 0) {
-            selector.selectNow();
+            selector.selectNow(dispatch);
         } else {
             // select() takes milliseconds: round up so a timer is never run early.
-            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+            selector.select(dispatch, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
         }
     }
 
-    private void dispatchReadyKeys() {
-        Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-        while (ready.hasNext()) {
-            SelectionKey key = ready.next();
-            ready.remove();
-            if (!key.isValid()) {
-                continue;
-            }
-            IoHandler handler = (IoHandler) key.attachment();
+    private void dispatch(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
+        }
+        IoHandler handler = (IoHandler) key.attachment();
+        try {
+            handler.onReady(key);
+        } catch (RuntimeException e) {
+            log.error("handler {} failed; closing it", handler, e);
             try {
-                handler.onReady(key);
-            } catch (RuntimeException e) {
-                log.error("handler {} failed; closing it", handler, e);
-                try {
-                    handler.onFailure();
-                } catch (RuntimeException again) {
-                    log.error("closing {} failed too", handler, again);
-                }
+                handler.onFailure();
+            } catch (RuntimeException again) {
+                log.error("closing {} failed too", handler, again);
             }
         }
     }

@@ -51,6 +51,7 @@ final class ProxiedConnection implements IoHandler, Connection {
     private final List<FaultEntry> entries = new ArrayList<>(0);
     private volatile List<Fault> activeFaults = List.of();
     private volatile List<String> faultNames = List.of();
+    private volatile List<String> ownFaultNames = List.of();
     private Timer connectTimer;
     private long connectDelayNanos;
     private boolean started;
@@ -455,14 +456,19 @@ final class ProxiedConnection implements IoHandler, Connection {
     private void publishFaults() {
         List<Fault> active = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<String> own = new ArrayList<>();
         for (FaultEntry entry : entries) {
             names.add(entry.fault().name());
+            if (entry.own) {
+                own.add(entry.fault().name());
+            }
             if (entry.active) {
                 active.add(entry.fault());
             }
         }
         activeFaults = List.copyOf(active);
         faultNames = List.copyOf(names);
+        ownFaultNames = List.copyOf(own);
     }
 
     // ---- Connection, thread-safe ----
@@ -528,6 +534,10 @@ final class ProxiedConnection implements IoHandler, Connection {
         if (!faultNames.contains(name)) {
             throw new NoSuchElementException("connection " + id + " of route '" + route.name()
                     + "' has no fault named '" + name + "'; it has " + faultNames);
+        }
+        if (!ownFaultNames.contains(name)) {
+            throw new IllegalArgumentException("connection " + id + ": '" + name + "' is a fault of route '"
+                    + route.name() + "'; remove it with route.removeFault(\"" + name + "\")");
         }
         onLoop(() -> {
             FaultEntry entry = entryNamed(name);

@@ -1,0 +1,160 @@
+package io.chaosproxy;
+
+import static io.chaosproxy.RuntimeFaultsTest.roundTripMillis;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RouteControlTest {
+
+    @Test
+    void disableRefusesNewConnectionsAndCutsLiveOnesThenEnableServesOnTheSamePort() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).start()) {
+            Route route = proxy.routes().get(0);
+            int port = route.localPort();
+            try (Socket live = Sockets.connect(route)) {
+                assertThat(roundTripMillis(live, 1)).isLessThan(2000);
+                route.disable();
+                assertThat(route.isEnabled()).isFalse();
+                assertThat(endsWithoutData(live)).isTrue();
+            }
+            assertThatThrownBy(() -> Sockets.connect(port).close()).isInstanceOf(ConnectException.class);
+            await().until(() -> route.connections().isEmpty());
+
+            route.enable();
+            assertThat(route.isEnabled()).isTrue();
+            assertThat(route.localPort()).isEqualTo(port);
+            try (Socket again = Sockets.connect(port)) {
+                assertThat(roundTripMillis(again, 2)).isLessThan(2000);
+            }
+        }
+    }
+
+    @Test
+    void connectionsListsLiveConnectionsWithTheirIdsAddressesAndByteCounts() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("web").start();
+                Socket first = Sockets.connect(proxy.route("web"));
+                Socket second = Sockets.connect(proxy.route("web"))) {
+            Route route = proxy.route("web");
+            exchange(first, "hello");
+            exchange(second, "hi");
+            await().until(() -> route.connections().size() == 2
+                    && route.connections().get(1).bytesDownstream() == 2
+                    && route.connections().get(0).bytesDownstream() == 5);
+            List<Connection> connections = route.connections();
+            Connection a = connections.get(0);
+            Connection b = connections.get(1);
+            assertThat(a.id()).isEqualTo(1);
+            assertThat(b.id()).isEqualTo(2);
+            assertThat(a.route()).isEqualTo("web");
+            assertThat(a.clientAddress()).isEqualTo(first.getLocalSocketAddress());
+            assertThat(b.clientAddress()).isEqualTo(second.getLocalSocketAddress());
+            assertThat(a.upstreamAddress()).isEqualTo(upstream.socketAddress());
+            assertThat(a.bytesUpstream()).isEqualTo(5);
+            assertThat(b.bytesUpstream()).isEqualTo(2);
+            assertThat(a.isOpen()).isTrue();
+            assertThat(route.metrics().activeConnections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void closeConnectionsEndsEveryLiveConnectionAndTheRouteGoesOnAccepting() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).start();
+                Socket first = Sockets.connect(proxy.routes().get(0));
+                Socket second = Sockets.connect(proxy.routes().get(0))) {
+            Route route = proxy.routes().get(0);
+            await().until(() -> route.connections().size() == 2);
+            List<Connection> before = route.connections();
+            route.closeConnections();
+            assertThat(first.getInputStream().read()).isEqualTo(-1);
+            assertThat(second.getInputStream().read()).isEqualTo(-1);
+            await().until(() -> route.connections().isEmpty());
+            assertThat(before).noneMatch(Connection::isOpen);
+            assertThat(route.isEnabled()).isTrue();
+            try (Socket third = Sockets.connect(route)) {
+                assertThat(roundTripMillis(third, 3)).isLessThan(2000);
+            }
+        }
+    }
+
+    @Test
+    void aFaultAddedToOneConnectionLeavesTheOtherAlone() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).start();
+                Socket slow = Sockets.connect(proxy.routes().get(0));
+                Socket fast = Sockets.connect(proxy.routes().get(0))) {
+            Route route = proxy.routes().get(0);
+            await().until(() -> route.connections().size() == 2);
+            Connection slowOne = connectionOf(route, slow);
+            Connection fastOne = connectionOf(route, fast);
+            slowOne.addFault(Fault.latency(Duration.ofMillis(300)).named("mine"));
+            await().until(() -> slowOne.faults().size() == 1);
+            assertThat(slowOne.faults()).extracting(Fault::name).containsExactly("mine");
+            assertThat(fastOne.faults()).isEmpty();
+            assertThat(route.faults()).isEmpty();
+            assertThat(roundTripMillis(slow, 4)).isBetween(300L, 1000L);
+            assertThat(roundTripMillis(fast, 5)).isLessThan(250);
+
+            assertThatThrownBy(() -> slowOne.addFault(Fault.corrupt(0.0).named("mine")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mine");
+            assertThatThrownBy(() -> fastOne.removeFault("mine"))
+                    .isInstanceOf(NoSuchElementException.class).hasMessageContaining("mine");
+
+            slowOne.removeFault("mine");
+            await().until(() -> slowOne.faults().isEmpty());
+            assertThat(roundTripMillis(slow, 6)).isLessThan(250);
+        }
+    }
+
+    @Test
+    void resettingOneConnectionAbortsItAloneWithAnRst() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).start();
+                Socket doomed = Sockets.connect(proxy.routes().get(0));
+                Socket other = Sockets.connect(proxy.routes().get(0))) {
+            Route route = proxy.routes().get(0);
+            await().until(() -> route.connections().size() == 2);
+            connectionOf(route, doomed).reset();
+            assertThatThrownBy(() -> doomed.getInputStream().read())
+                    .isInstanceOf(SocketException.class).hasMessageContaining("reset");
+            assertThat(roundTripMillis(other, 7)).isLessThan(2000);
+            await().until(() -> route.connections().size() == 1);
+        }
+    }
+
+    private static Connection connectionOf(Route route, Socket client) {
+        return route.connections().stream()
+                .filter(c -> c.clientAddress().equals(client.getLocalSocketAddress()))
+                .findFirst().orElseThrow();
+    }
+
+    private static void exchange(Socket client, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        client.getOutputStream().write(bytes);
+        assertThat(client.getInputStream().readNBytes(bytes.length)).isEqualTo(bytes);
+    }
+
+    private static boolean endsWithoutData(Socket client) {
+        try {
+            return client.getInputStream().read() == -1;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+}
