@@ -94,6 +94,23 @@ class RouteControlTest {
     }
 
     @Test
+    void aConnectionCannotRemoveItsRoutesFault() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("db")
+                        .fault(Fault.latency(Duration.ofMillis(1)).named("shared")).start();
+                Socket client = Sockets.connect(proxy.route("db"))) {
+            Route route = proxy.route("db");
+            await().until(() -> route.connections().size() == 1
+                    && route.connections().get(0).faults().size() == 1);
+            assertThatThrownBy(() -> route.connections().get(0).removeFault("shared"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'shared' is a fault of route 'db'")
+                    .hasMessageContaining("route.removeFault");
+            assertThat(route.faults()).extracting(Fault::name).containsExactly("shared");
+        }
+    }
+
+    @Test
     void aFaultAddedToOneConnectionLeavesTheOtherAlone() throws Exception {
         try (TcpServer upstream = TcpServer.echo();
                 ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).start();

@@ -18,6 +18,7 @@ final class BandwidthStage implements Stage {
     private final StageTimer timer;
     private double credit;
     private long refilledNanos;
+    private boolean backlogged;   // chunks waited through the whole time since the last refill
 
     BandwidthStage(Bandwidth fault, StageContext context) {
         this.bytesPerSecond = fault.bytesPerSecond();
@@ -37,7 +38,10 @@ final class BandwidthStage implements Stage {
 
     private void pump() {
         long now = context.nanoTime();
-        credit = Math.min(burst, credit + (now - refilledNanos) * (double) bytesPerSecond / NANOS_PER_SECOND);
+        double refill = (now - refilledNanos) * (double) bytesPerSecond / NANOS_PER_SECOND;
+        // The burst cap is for a quiet stream. With chunks waiting all along, a timer that fired late must not
+        // cost the stream the credit it earned meanwhile, or every late tick would slow the rate down.
+        credit = backlogged ? credit + refill : Math.min(burst, credit + refill);
         refilledNanos = now;
         Chunk head;
         while ((head = context.peekHeld()) != null) {
@@ -53,6 +57,7 @@ final class BandwidthStage implements Stage {
                 break;
             }
         }
+        backlogged = head != null;
         if (head != null) {
             double wanted = Math.min(head.size(), burst) - credit;
             timer.armIn((long) Math.ceil(wanted * NANOS_PER_SECOND / bytesPerSecond));
