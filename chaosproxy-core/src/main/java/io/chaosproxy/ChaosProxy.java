@@ -17,6 +17,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,8 @@ public final class ChaosProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChaosProxy.class);
 
     private final Engine engine;
-    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final Map<String, Route> routes = new LinkedHashMap<>();   // guarded by itself
+    private int routesAdded;                                              // guarded by routes
     private final long seed;
     private final Duration shutdownTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -51,6 +53,7 @@ public final class ChaosProxy implements AutoCloseable {
         for (RouteRuntime runtime : engine.routes()) {
             routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos));
         }
+        routesAdded = routes.size();
     }
 
     /** Returns a builder; add routes with {@link Builder#route(int, String)}, then {@link RouteBuilder#start()}. */
@@ -58,9 +61,67 @@ public final class ChaosProxy implements AutoCloseable {
         return new Builder();
     }
 
-    /** Every route, in the order they were declared. */
+    /** Every route, in the order they were declared or added. */
     public List<Route> routes() {
-        return List.copyOf(routes.values());
+        synchronized (routes) {
+            return List.copyOf(routes.values());
+        }
+    }
+
+    /** Adds a route with no faults while the proxy runs; see {@link #addRoute(int, String, Consumer)}. */
+    public Route addRoute(int localPort, String upstream) {
+        return addRoute(localPort, upstream, route -> { });
+    }
+
+    /**
+     * Adds a route while the proxy runs, the other routes undisturbed: {@code configure} names it and sets its
+     * faults as on the builder.
+     *
+     * <pre>{@code proxy.addRoute(0, "127.0.0.1:6379", r -> r.name("redis").latency(Duration.ofMillis(50)));}</pre>
+     *
+     * @throws IllegalArgumentException for an invalid route, or a name or port another route has
+     * @throws IllegalStateException    when the port is in use, or the proxy is closed
+     */
+    public Route addRoute(int localPort, String upstream, Consumer<RouteBuilder> configure) {
+        Objects.requireNonNull(configure, "configure");
+        synchronized (routes) {
+            if (closed.get()) {
+                throw new IllegalStateException("the proxy is closed; start a new one to add routes");
+            }
+            RouteBuilder builder = new RouteBuilder(null, routesAdded, localPort, upstream);
+            configure.accept(builder);
+            RouteConfig config = builder.config();
+            if (routes.containsKey(config.name())) {
+                throw new IllegalArgumentException("route '" + config.name() + "': name is used by another route;"
+                        + " route names must be unique");
+            }
+            for (Route other : routes.values()) {
+                if (config.localPort() != 0 && other.localPort() == config.localPort()) {
+                    throw new IllegalArgumentException("route '" + config.name() + "': localPort "
+                            + config.localPort() + " is used by route '" + other.name() + "' too; use another port or 0");
+                }
+            }
+            Route route = new Route(engine.addRoute(config), closed::get, () -> startedNanos);
+            routes.put(route.name(), route);
+            routesAdded++;
+            log.info("chaos-proxy route={} added listening={} upstream={}", route.name(), route.localAddress(),
+                    route.upstream());
+            return route;
+        }
+    }
+
+    /**
+     * Removes a route while the proxy runs: its port is freed at once and its live connections are cut.
+     *
+     * @throws NoSuchElementException when there is no route of that name
+     */
+    public void removeRoute(String name) {
+        synchronized (routes) {
+            Route route = route(name);
+            engine.removeRoute(route.runtime());
+            routes.remove(name);
+            log.info("chaos-proxy route={} removed", name);
+        }
     }
 
     /**
@@ -69,11 +130,13 @@ public final class ChaosProxy implements AutoCloseable {
      * @throws NoSuchElementException when there is none; the message lists the names there are
      */
     public Route route(String name) {
-        Route route = routes.get(name);
-        if (route == null) {
-            throw new NoSuchElementException("no route named '" + name + "'; routes: " + routes.keySet());
+        synchronized (routes) {
+            Route route = routes.get(name);
+            if (route == null) {
+                throw new NoSuchElementException("no route named '" + name + "'; routes: " + routes.keySet());
+            }
+            return route;
         }
-        return route;
     }
 
     /** The seed every random decision of this proxy derives from; pass it to {@link Builder#seed} to replay. */
@@ -84,7 +147,7 @@ public final class ChaosProxy implements AutoCloseable {
     /** The counts of every route added together, now. */
     public ProxyMetrics metrics() {
         ProxyMetrics total = ProxyMetrics.zero(Duration.ofNanos(System.nanoTime() - startedNanos));
-        for (Route route : routes.values()) {
+        for (Route route : routes()) {
             total = total.plus(route.metrics());
         }
         return total;
@@ -92,7 +155,7 @@ public final class ChaosProxy implements AutoCloseable {
 
     /** Resets every route: back to the faults it started with, and enabled. */
     public void reset() {
-        for (Route route : routes.values()) {
+        for (Route route : routes()) {
             route.reset();
         }
     }
@@ -117,7 +180,7 @@ public final class ChaosProxy implements AutoCloseable {
         } finally {
             engine.closeLoops();   // whatever happened above, no thread outlives close()
         }
-        log.info("chaos-proxy stopped: routes={} connectionsCut={}", routes.keySet(), left);
+        log.info("chaos-proxy stopped: routes={} connectionsCut={}", routes().stream().map(Route::name).toList(), left);
     }
 
     @Override
@@ -125,7 +188,7 @@ public final class ChaosProxy implements AutoCloseable {
         if (closed.get()) {
             return "ChaosProxy{closed}";
         }
-        return "ChaosProxy{routes=" + routes.keySet() + ", seed=" + seed + "}";
+        return "ChaosProxy{routes=" + routes().stream().map(Route::name).toList() + ", seed=" + seed + "}";
     }
 
     /**
@@ -255,7 +318,8 @@ public final class ChaosProxy implements AutoCloseable {
                 log.info("chaos-proxy route={} listening={} upstream={}", route.name(), route.localAddress(),
                         route.upstream());
             }
-            log.info("chaos-proxy started: routes={} seed={}", proxy.routes.keySet(), actualSeed);
+            log.info("chaos-proxy started: routes={} seed={}", proxy.routes().stream().map(Route::name).toList(),
+                    actualSeed);
             return proxy;
         }
 

@@ -140,6 +140,10 @@ public final class Route {
                 c.upstreamFailures(), Duration.ofNanos(System.nanoTime() - startedNanos.getAsLong()));
     }
 
+    RouteRuntime runtime() {
+        return runtime;
+    }
+
     private <T> T checkOpen(T value) {
         if (proxyClosed.getAsBoolean()) {
             throw new IllegalStateException("route '" + name() + "': the proxy is closed; start a new one");

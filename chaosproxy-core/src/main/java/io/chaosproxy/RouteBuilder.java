@@ -140,12 +140,20 @@ public final class RouteBuilder {
 
     /** Adds another route to the same proxy. */
     public RouteBuilder route(int localPort, String upstream) {
-        return proxy.route(localPort, upstream);
+        return builder().route(localPort, upstream);
     }
 
     /** Starts the proxy with every route declared so far; see {@link ChaosProxy.Builder#start()}. */
     public ChaosProxy start() {
-        return proxy.start();
+        return builder().start();
+    }
+
+    private ChaosProxy.Builder builder() {
+        if (proxy == null) {
+            throw new IllegalStateException(label() + ": this route is being added to a running proxy;"
+                    + " configure it and return, without route(...) or start()");
+        }
+        return proxy;
     }
 
     /** Makes the fault, naming this route in any error about its values. */

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,12 +15,14 @@ public final class Engine {
 
     private final EventLoopGroup loops;
     private final Events events;
-    private final List<RouteRuntime> routes = new ArrayList<>();
+    private final List<RouteRuntime> routes = new CopyOnWriteArrayList<>();
+    private final EngineSettings settings;
     private final AtomicLong connectionIds = new AtomicLong();
     private final Object activeLock = new Object();
     private int active;   // guarded by activeLock
 
     private Engine(EngineSettings settings, List<ChaosListener> listeners) {
+        this.settings = settings;
         this.events = new Events(listeners);
         this.loops = new EventLoopGroup(settings.eventLoops(), settings.chunkSize(), MAX_RETAINED_CHUNKS);
     }
@@ -55,6 +58,27 @@ public final class Engine {
 
     public List<RouteRuntime> routes() {
         return List.copyOf(routes);
+    }
+
+    /** Resolves, binds and starts one more route; the others are undisturbed. */
+    public RouteRuntime addRoute(RouteConfig config) {
+        InetSocketAddress upstream;
+        try {
+            upstream = config.upstream().resolve();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("route '" + config.name() + "': " + e.getMessage(), e);
+        }
+        RouteRuntime route = new RouteRuntime(this, config, upstream, settings, loops.get(routes.size()));
+        route.bind(config.localPort());
+        routes.add(route);
+        return route;
+    }
+
+    /** Stops the route's listener and cuts its live connections. */
+    public void removeRoute(RouteRuntime route) {
+        route.closeListener();
+        route.closeConnections(false);
+        routes.remove(route);
     }
 
     /** Stops accepting on every route now; returns when every port is free. */
