@@ -197,7 +197,7 @@ public final class ChaosProxy implements AutoCloseable {
      */
     public static final class Builder {
         static final int DEFAULT_BACKLOG = 1024;
-        static final int DEFAULT_HIGH_WATER_MARK = 1 << 20;
+        static final int DEFAULT_HIGH_WATER_MARK = 4 << 20;
         static final int CHUNK_SIZE = 64 * 1024;
 
         private final List<RouteBuilder> routes = new ArrayList<>();
@@ -287,7 +287,7 @@ public final class ChaosProxy implements AutoCloseable {
 
         /**
          * The most bytes one direction of one connection may hold (delayed, or waiting for a slow reader) before
-         * the proxy stops reading from its source; reading resumes below half of it. Default 1 MiB. With a
+         * the proxy stops reading from its source; reading resumes below half of it. Default 4 MiB. With a
          * latency {@code d} it caps one connection's throughput at about {@code bytes / d}, as a TCP window does.
          */
         public Builder highWaterMark(long bytes) {

@@ -28,7 +28,7 @@ final class Pipe {
     private final RouteCounters counters;
     private final long highWater;
     private final long lowWater;
-    private final ArrayDeque<Chunk> outbound = new ArrayDeque<>(4);
+    private final ArrayDeque<Chunk> outbound = new ArrayDeque<>(0);   // grows on first use only
     private StageContext head;
     private long held;             // read from the source and not yet written to the sink (or discarded)
     private volatile long forwarded;   // read by other threads through Connection.bytesUpstream()
@@ -139,11 +139,16 @@ final class Pipe {
             }
             countForwarded(written);
             if (buffer.hasRemaining()) {
-                // The sink is full: keep the rest and wait until it can take more.
-                Chunk rest = pool.acquire();
-                rest.data.put(buffer).flip();
-                addHeld(rest.size());
-                outbound.addLast(rest);
+                // The sink is full: keep the rest (in as many chunks as it takes) until it can take more.
+                int limit = buffer.limit();
+                while (buffer.hasRemaining()) {
+                    Chunk rest = pool.acquire();
+                    buffer.limit(Math.min(limit, buffer.position() + rest.data.capacity()));
+                    rest.data.put(buffer).flip();
+                    buffer.limit(limit);
+                    addHeld(rest.size());
+                    outbound.addLast(rest);
+                }
                 sink.want(SelectionKey.OP_WRITE, true);
                 backpressured = true;
                 updateReadInterest();

@@ -125,7 +125,9 @@ public final class RouteRuntime implements IoHandler {
             EventLoop.closeQuietly(channel);
             return;
         }
-        log.debug("route={} conn={} client={} connection opened", config.name(), id, connection.clientAddress());
+        if (log.isDebugEnabled()) {
+            log.debug("route={} conn={} client={} connection opened", config.name(), id, connection.clientAddress());
+        }
         counters.opened();
         engine.connectionOpened();
         connections.add(connection);
