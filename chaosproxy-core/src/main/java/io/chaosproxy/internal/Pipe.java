@@ -114,8 +114,10 @@ final class Pipe {
 
     private void readStraightThrough() {
         ByteBuffer buffer = loop.scratch();
+        // Never read more than the high-water mark: what the sink cannot take stays held, and must fit under it.
+        int readSize = (int) Math.min(buffer.capacity(), highWater);
         for (int i = 0; i < MAX_READS_PER_TURN; i++) {
-            buffer.clear();
+            buffer.clear().limit(readSize);
             int read;
             try {
                 read = source.channel.read(buffer);
@@ -154,7 +156,7 @@ final class Pipe {
                 updateReadInterest();
                 return;
             }
-            if (read < buffer.capacity()) {
+            if (read < readSize) {
                 return;   // the source is most likely drained; do not pay for a read that returns 0
             }
         }
