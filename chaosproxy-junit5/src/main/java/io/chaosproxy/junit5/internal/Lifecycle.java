@@ -213,7 +213,7 @@ public final class Lifecycle {
             try {
                 configure(builder.route(spec.localPort(), upstreams.get(i)), spec);
             } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new ExtensionConfigurationException(spec.where() + ": " + e.getMessage(), e);
+                throw problem(spec, e);
             }
         }
         try {
@@ -229,8 +229,21 @@ public final class Lifecycle {
             scope.added(route);
             return route;
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ExtensionConfigurationException(spec.where() + ": " + e.getMessage(), e);
+            throw problem(spec, e);
         }
+    }
+
+    /**
+     * The core's message, said of the declaring annotation. The core checks the upstream before the route has
+     * its name, so its {@code route 'route-0':} prefix gives way to the declared name.
+     */
+    private static ExtensionConfigurationException problem(RouteSpec spec, RuntimeException e) {
+        String message = e.getMessage();
+        if (spec.name() != null && message.startsWith("route '") && message.indexOf("': ") > 0) {
+            return new ExtensionConfigurationException(spec.label() + ": "
+                    + message.substring(message.indexOf("': ") + 3), e);
+        }
+        return new ExtensionConfigurationException(spec.where() + ": " + message, e);
     }
 
     private static void configure(RouteBuilder builder, RouteSpec spec) {
