@@ -51,7 +51,9 @@ public final class RouteParameters {
         String owner = Annotations.describe(executable.getDeclaringClass());
         String name = executable instanceof java.lang.reflect.Constructor<?> ? owner + " constructor"
                 : owner + "." + executable.getName() + "()";
-        return parameter.getParameter().getType().getSimpleName() + " parameter " + parameter.getIndex() + " (" + parameter.getParameter().getName() + ") of "
-                + name;
+        String parameterName = parameter.getParameter().isNamePresent()
+                ? " (" + parameter.getParameter().getName() + ")" : "";   // only when compiled with -parameters
+        return parameter.getParameter().getType().getSimpleName() + " parameter " + parameter.getIndex()
+                + parameterName + " of " + name;
     }
 }
