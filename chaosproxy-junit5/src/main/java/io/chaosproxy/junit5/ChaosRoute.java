@@ -1,0 +1,79 @@
+package io.chaosproxy.junit5;
+
+import static java.lang.annotation.ElementType.METHOD;
+import static java.lang.annotation.ElementType.TYPE;
+import static java.lang.annotation.RetentionPolicy.RUNTIME;
+
+import io.chaosproxy.Direction;
+import java.lang.annotation.Documented;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Puts a chaos-proxy route in front of {@code upstream} for the annotated class or method. Repeatable; no
+ * {@code @ExtendWith} is needed.
+ *
+ * <pre>{@code
+ * @ChaosRoute(name = "db", upstream = "127.0.0.1:${db.port}", latencyMs = 100)
+ * class OrderServiceIT {
+ *     @Test void survivesSlowDatabase(ChaosProxy proxy) { int port = proxy.route("db").localPort(); ... }
+ * }
+ * }</pre>
+ *
+ * On a class the route lives from before the first test to after the last, and is reset to these faults after
+ * each test. On a method it lives for that test only; a method route with the name of a class route replaces
+ * that route's faults for the test instead ({@code upstream} may then be left out).
+ */
+@Documented
+@Target({TYPE, METHOD})
+@Retention(RUNTIME)
+@Inherited
+@Repeatable(ChaosRoute.ChaosRoutes.class)
+@ExtendWith(ChaosProxyExtension.class)
+public @interface ChaosRoute {
+
+    /**
+     * Where connections go: {@code host:port}, {@code ip:port} or {@code [ipv6]:port}. {@code ${name}} is
+     * replaced by the system property {@code name}, else the environment variable, when the proxy starts.
+     * Required, except on a method route that overrides a class route.
+     */
+    String upstream() default "";
+
+    /** The route's name, used by {@code proxy.route(name)} and {@link RouteName}; default {@code route-<n>}. */
+    String name() default "";
+
+    /** The local port; 0 (the default) for an ephemeral one, which parallel tests need. */
+    int localPort() default 0;
+
+    /** The probability, 0.0 to 1.0, that a new connection is dropped before the upstream is contacted. */
+    double dropRate() default 0.0;
+
+    /** Milliseconds each chunk is held in {@link #direction()}; 0 for none. */
+    long latencyMs() default 0;
+
+    /** Milliseconds the latency varies by, either way (uniform); needs {@link #latencyMs()}. */
+    long jitterMs() default 0;
+
+    /** At most this many bytes per second in {@link #direction()}; -1 (the default) for no limit, 0 to stall. */
+    long bandwidth() default -1;
+
+    /** Which way the faults above apply; default downstream (upstream to client). */
+    Direction direction() default Direction.DOWNSTREAM;
+
+    /** The share of connections, 0.0 to 1.0, the faults above apply to; default all. */
+    double toxicity() default 1.0;
+
+    /** Holds repeated {@code @ChaosRoute}s; the compiler writes it. */
+    @Documented
+    @Target({TYPE, METHOD})
+    @Retention(RUNTIME)
+    @Inherited
+    @ExtendWith(ChaosProxyExtension.class)
+    @interface ChaosRoutes {
+        /** The repeated routes. */
+        ChaosRoute[] value();
+    }
+}

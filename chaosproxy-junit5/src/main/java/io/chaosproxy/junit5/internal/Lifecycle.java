@@ -1,0 +1,297 @@
+package io.chaosproxy.junit5.internal;
+
+import io.chaosproxy.ChaosProxy;
+import io.chaosproxy.Route;
+import io.chaosproxy.RouteBuilder;
+import io.chaosproxy.junit5.ChaosProxyExtension;
+import io.chaosproxy.junit5.ChaosRoute;
+import io.chaosproxy.junit5.ChaosSeed;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@link ChaosProxyExtension} does at each point of a test's life. Stateless: every running proxy lives in
+ * a {@link ProxyScope} in the store of the context it belongs to, keyed by that context's unique id, so classes
+ * and methods running in parallel share nothing.
+ */
+public final class Lifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ChaosProxyExtension.class);
+    private static final Namespace NAMESPACE = Namespace.create(ChaosProxyExtension.class);
+    static final String SEED_PROPERTY = "chaosproxy.seed";
+
+    private Lifecycle() {
+    }
+
+    /** Starts the class's proxy, or adds a {@code @Nested} class's routes to the enclosing one. */
+    public static void beforeAll(ExtensionContext context, Settings settings) {
+        Class<?> testClass = context.getRequiredTestClass();
+        if (!active(testClass, settings)) {
+            return;
+        }
+        List<RouteSpec> specs = new ArrayList<>(Annotations.routes(testClass));
+        if (settings != Settings.DECLARATIVE && !specs.isEmpty()) {
+            throw new ExtensionConfigurationException("@ChaosRoute on " + Annotations.describe(testClass)
+                    + ": the class also registers a ChaosProxyExtension field; declare its routes in one place,"
+                    + " the annotations or the extension's builder");
+        }
+        Optional<ProxyScope> enclosing = nearest(context.getParent());
+        boolean startedAbove = enclosing.isPresent() && enclosing.get().startedBy() == settings;
+        if (!startedAbove) {
+            specs.addAll(settings.routes());
+        }
+        if (specs.isEmpty()) {
+            return;
+        }
+        List<String> upstreams = resolveUpstreams(specs, false, null);
+        if (enclosing.isPresent()) {
+            ProxyScope scope = store(context, new ProxyScope(enclosing.get().proxy(), false, settings));
+            for (int i = 0; i < specs.size(); i++) {
+                scope.publish(add(scope, specs.get(i), upstreams.get(i)));
+            }
+        } else {
+            Long seed = seed(testClass, settings, null);
+            ProxyScope scope = store(context, new ProxyScope(start(specs, upstreams, seed, settings), true, settings));
+            scope.proxy().routes().forEach(scope::publish);
+        }
+    }
+
+    /** Adds the method's routes (or overrides a class route's faults), or starts a proxy for this test alone. */
+    public static void beforeEach(ExtensionContext context, Settings settings) {
+        Class<?> testClass = context.getRequiredTestClass();
+        if (!active(testClass, settings)) {
+            return;
+        }
+        Method method = context.getRequiredTestMethod();
+        List<RouteSpec> specs = new ArrayList<>();
+        Optional<ProxyScope> enclosing = nearest(context.getParent());
+        boolean perTest = settings != Settings.DECLARATIVE
+                && enclosing.map(scope -> scope.startedBy() != settings).orElse(true);
+        if (perTest) {
+            specs.addAll(settings.routes());   // an instance field: a proxy per test
+        }
+        specs.addAll(Annotations.routes(method));
+        Optional<ChaosSeed> methodSeed = AnnotationSupport.findAnnotation(method, ChaosSeed.class);
+        if (enclosing.isPresent() && !perTest) {
+            ChaosProxy proxy = enclosing.get().proxy();
+            if (methodSeed.isPresent() && methodSeed.get().value() != proxy.seed()) {
+                throw new ExtensionConfigurationException("@ChaosSeed on " + Annotations.describe(method)
+                        + ": the class's proxy runs with seed " + proxy.seed() + " already; put @ChaosSeed("
+                        + methodSeed.get().value() + ") on the class");
+            }
+            if (specs.isEmpty()) {
+                return;
+            }
+            List<String> upstreams = resolveUpstreams(specs, true, proxy);
+            ProxyScope scope = store(context, new ProxyScope(proxy, false, settings));
+            for (int i = 0; i < specs.size(); i++) {
+                RouteSpec spec = specs.get(i);
+                Route existing = spec.name() == null ? null : find(proxy, spec.name());
+                if (existing != null) {
+                    override(existing, spec, upstreams.get(i));
+                } else {
+                    add(scope, spec, upstreams.get(i));
+                }
+            }
+        } else if (!specs.isEmpty()) {
+            List<String> upstreams = resolveUpstreams(specs, false, null);
+            Long seed = seed(method, settings, testClass);
+            store(context, new ProxyScope(start(specs, upstreams, seed, settings), true, settings));
+        }
+    }
+
+    /** Reports the seed of a failed test, undoes the test's routes and resets the class's routes. */
+    public static void afterEach(ExtensionContext context, Settings settings) {
+        if (!active(context.getRequiredTestClass(), settings)) {
+            return;
+        }
+        Optional<ProxyScope> own = Optional.ofNullable(
+                context.getStore(NAMESPACE).get(key(context), ProxyScope.class));
+        Optional<ProxyScope> inUse = own.isPresent() ? own : nearest(context.getParent());
+        if (context.getExecutionException().isPresent() && inUse.isPresent()) {
+            long seed = inUse.get().proxy().seed();
+            context.publishReportEntry(SEED_PROPERTY, String.valueOf(seed));
+            log.warn("chaos-proxy seed={} test={} failed; replay it with -D{}={} or @ChaosSeed({})", seed,
+                    Annotations.describe(context.getRequiredTestMethod()), SEED_PROPERTY, seed, seed);
+        }
+        own.ifPresent(ProxyScope::close);   // before the next test starts, not whenever JUnit ends the scope
+        nearest(context.getParent()).ifPresent(scope -> scope.proxy().reset());
+    }
+
+    /**
+     * Whether this registration acts: a programmatic extension always; the one {@code @ChaosRoute} registers only
+     * when no programmatic one is there, so that nothing is done twice.
+     */
+    public static boolean active(Class<?> testClass, Settings settings) {
+        if (settings != Settings.DECLARATIVE) {
+            return true;
+        }
+        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+            if (!AnnotationSupport.findAnnotatedFields(c, RegisterExtension.class,
+                    f -> ChaosProxyExtension.class.isAssignableFrom(f.getType()), HierarchyTraversalMode.TOP_DOWN)
+                    .isEmpty()) {
+                if (c == testClass && !AnnotationSupport.findRepeatableAnnotations(c, ChaosRoute.class).isEmpty()) {
+                    return true;   // so that the programmatic one reports the conflict
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The proxy of the innermost scope at or above {@code context}, if any. */
+    public static Optional<ChaosProxy> proxy(ExtensionContext context) {
+        return nearest(Optional.of(context)).map(ProxyScope::proxy);
+    }
+
+    private static Optional<ProxyScope> nearest(Optional<ExtensionContext> from) {
+        for (Optional<ExtensionContext> c = from; c.isPresent(); c = c.get().getParent()) {
+            ProxyScope scope = c.get().getStore(NAMESPACE).get(key(c.get()), ProxyScope.class);
+            if (scope != null) {
+                return Optional.of(scope);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String key(ExtensionContext context) {
+        return "proxy@" + context.getUniqueId();   // per context: the store's get() also looks in the parents
+    }
+
+    /**
+     * Puts a scope built outside the store into it: a start that fails must not leave a failed value there,
+     * which later look-ups would throw again.
+     */
+    private static ProxyScope store(ExtensionContext context, ProxyScope scope) {
+        ProxyScope stored = context.getStore(NAMESPACE).getOrComputeIfAbsent(key(context), k -> scope, ProxyScope.class);
+        if (stored != scope) {
+            scope.close();   // a callback ran twice for one context; keep the first
+        }
+        return stored;
+    }
+
+    /** Resolves every upstream first, so that a bad one fails before anything is bound. */
+    private static List<String> resolveUpstreams(List<RouteSpec> specs, boolean mayOverride, ChaosProxy proxy) {
+        List<String> upstreams = new ArrayList<>();
+        for (RouteSpec spec : specs) {
+            if (spec.upstream() == null) {
+                boolean overrides = mayOverride && spec.name() != null && find(proxy, spec.name()) != null;
+                if (!overrides) {
+                    throw new ExtensionConfigurationException(spec.label() + " has no upstream;"
+                            + " set upstream = \"host:port\" (only a method route overriding a class route may omit it)");
+                }
+                upstreams.add(null);
+            } else {
+                String upstream = spec.upstream().get();
+                if (upstream == null || upstream.isBlank()) {
+                    throw new ExtensionConfigurationException(spec.label() + ": the upstream supplier gave \""
+                            + upstream + "\"; expected host:port");
+                }
+                upstreams.add(upstream);
+            }
+        }
+        return upstreams;
+    }
+
+    private static ChaosProxy start(List<RouteSpec> specs, List<String> upstreams, Long seed, Settings settings) {
+        ChaosProxy.Builder builder = ChaosProxy.builder().shutdownTimeout(settings.shutdownTimeout());
+        if (seed != null) {
+            builder.seed(seed);
+        }
+        for (int i = 0; i < specs.size(); i++) {
+            RouteSpec spec = specs.get(i);
+            try {
+                configure(builder.route(spec.localPort(), upstreams.get(i)), spec);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw problem(spec, e);
+            }
+        }
+        try {
+            return builder.start();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ExtensionConfigurationException(specs.get(0).where() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Route add(ProxyScope scope, RouteSpec spec, String upstream) {
+        try {
+            Route route = scope.proxy().addRoute(spec.localPort(), upstream, builder -> configure(builder, spec));
+            scope.added(route);
+            return route;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw problem(spec, e);
+        }
+    }
+
+    /**
+     * The core's message, said of the declaring annotation. The core checks the upstream before the route has
+     * its name, so its {@code route 'route-0':} prefix gives way to the declared name.
+     */
+    private static ExtensionConfigurationException problem(RouteSpec spec, RuntimeException e) {
+        String message = e.getMessage();
+        if (spec.name() != null && message.startsWith("route '") && message.indexOf("': ") > 0) {
+            return new ExtensionConfigurationException(spec.label() + ": "
+                    + message.substring(message.indexOf("': ") + 3), e);
+        }
+        return new ExtensionConfigurationException(spec.where() + ": " + message, e);
+    }
+
+    private static void configure(RouteBuilder builder, RouteSpec spec) {
+        if (spec.name() != null) {
+            builder.name(spec.name());
+        }
+        spec.configure().accept(builder);
+    }
+
+    private static void override(Route route, RouteSpec spec, String upstream) {
+        if (upstream != null && !upstream.equals(route.upstream())) {
+            throw new ExtensionConfigurationException(spec.label() + ": upstream \"" + upstream + "\" differs from"
+                    + " the class route's \"" + route.upstream() + "\"; a method route with a class route's name"
+                    + " overrides its faults only, so leave upstream out or give the route another name");
+        }
+        if (spec.localPort() != 0 && spec.localPort() != route.localPort()) {
+            throw new ExtensionConfigurationException(spec.label() + ": localPort " + spec.localPort()
+                    + " differs from the class route's " + route.localPort() + "; an override changes faults only");
+        }
+        route.clearFaults();
+        spec.faults().forEach(route::addFault);   // afterEach's reset() brings the declared faults back
+    }
+
+    private static Route find(ChaosProxy proxy, String name) {
+        return proxy.routes().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The innermost {@code @ChaosSeed}, else the builder's, else {@code -Dchaosproxy.seed}, else null (random). */
+    private static Long seed(AnnotatedElement element, Settings settings, Class<?> orClass) {
+        Optional<ChaosSeed> annotation = AnnotationSupport.findAnnotation(element, ChaosSeed.class);
+        if (annotation.isEmpty() && orClass != null) {
+            annotation = AnnotationSupport.findAnnotation(orClass, ChaosSeed.class);
+        }
+        if (annotation.isPresent()) {
+            return annotation.get().value();
+        }
+        if (settings.seed() != null) {
+            return settings.seed();
+        }
+        String property = System.getProperty(SEED_PROPERTY);
+        if (property == null || property.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(property.trim());
+        } catch (NumberFormatException e) {
+            throw new ExtensionConfigurationException("-D" + SEED_PROPERTY + ": \"" + property
+                    + "\" is not a number; use a long such as 42");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.chaosproxy.junit5.internal;
+
+import io.chaosproxy.ChaosProxy;
+import io.chaosproxy.Route;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The chaos-proxy of one class or one test, as JUnit's store holds it: the proxy it started (and so closes), or
+ * the routes it added to an enclosing one (and so removes), plus the system properties it set (and so restores).
+ * JUnit closes it when the scope ends; closing twice is harmless.
+ */
+@SuppressWarnings("deprecation")   // CloseableResource: 5.10 knows only it; 6.x closes AutoCloseable values too
+final class ProxyScope implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private final ChaosProxy proxy;
+    private final boolean owned;
+    private final Settings startedBy;
+    private final List<String> addedRoutes = new ArrayList<>();          // guarded by this
+    private final Map<String, String> previousProperties = new LinkedHashMap<>();   // guarded by this; null: unset
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    ProxyScope(ChaosProxy proxy, boolean owned, Settings startedBy) {
+        this.proxy = proxy;
+        this.owned = owned;
+        this.startedBy = startedBy;
+    }
+
+    ChaosProxy proxy() {
+        return proxy;
+    }
+
+    Settings startedBy() {
+        return startedBy;
+    }
+
+    synchronized void added(Route route) {
+        addedRoutes.add(route.name());
+    }
+
+    /** Sets {@code chaosproxy.<route>.host/.port/.address} for frameworks that read their config from there. */
+    synchronized void publish(Route route) {
+        InetAddress address = route.localAddress().getAddress();
+        String host = address.getHostAddress();
+        String hostInUrl = address instanceof Inet6Address ? "[" + host + "]" : host;
+        set("chaosproxy." + route.name() + ".host", host);
+        set("chaosproxy." + route.name() + ".port", String.valueOf(route.localPort()));
+        set("chaosproxy." + route.name() + ".address", hostInUrl + ":" + route.localPort());
+    }
+
+    private void set(String key, String value) {
+        String before = System.setProperty(key, value);
+        if (!previousProperties.containsKey(key)) {
+            previousProperties.put(key, before);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (this) {
+            try {
+                if (owned) {
+                    proxy.close();   // graceful: waits the shutdown timeout, then warns of each connection it cuts
+                } else {
+                    for (String name : addedRoutes) {
+                        try {
+                            proxy.removeRoute(name);
+                        } catch (NoSuchElementException | IllegalStateException e) {
+                            // the test removed it, or the enclosing proxy is closed already: nothing to undo
+                        }
+                    }
+                }
+            } finally {
+                previousProperties.forEach((key, value) -> {
+                    if (value == null) {
+                        System.clearProperty(key);
+                    } else {
+                        System.setProperty(key, value);
+                    }
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.chaosproxy.junit5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.chaosproxy.ChaosProxy;
+import io.chaosproxy.Route;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+@Timeout(60)
+class InjectionAndSeedTest {
+
+    @Test
+    void injectsProxyAndRoutesIntoConstructorsLifecycleMethodsAndTests() {
+        Kit.run(Injection.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    }
+
+    @Test
+    void chaosSeedOnTheClassFixesTheProxysSeedAndAMethodSeedItsOwnProxys() {
+        Kit.run(Seeds.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+    }
+
+    @Test
+    void aFailedTestPublishesTheSeedAsAReportEntry() {
+        EngineExecutionResults results = Kit.run(FailingWithSeed.class);
+
+        results.testEvents().assertStatistics(s -> s.failed(1));
+        List<Map<String, String>> entries = results.allEvents().reportingEntryPublished().stream()
+                .map(e -> e.getRequiredPayload(ReportEntry.class).getKeyValuePairs()).toList();
+        assertThat(entries).containsExactly(Map.of("chaosproxy.seed", "4242"));
+    }
+
+    @Test
+    void aPassingTestPublishesNothing() {
+        EngineExecutionResults results = Kit.run(Seeds.class);
+        assertThat(results.allEvents().reportingEntryPublished().count()).isZero();
+    }
+
+    @ChaosRoute(name = "db", upstream = "127.0.0.1:1")
+    @ChaosRoute(name = "api", upstream = "127.0.0.1:2")
+    static class Injection {
+        private final Route dbFromConstructor;
+        private ChaosProxy proxyFromBeforeEach;
+
+        Injection(@RouteName("db") Route db) {
+            this.dbFromConstructor = db;
+        }
+
+        @BeforeEach
+        void before(ChaosProxy proxy) {
+            this.proxyFromBeforeEach = proxy;
+        }
+
+        @Test
+        void test(ChaosProxy proxy, @RouteName("api") Route api, @RouteName("db") Route db) {
+            assertThat(proxyFromBeforeEach).isSameAs(proxy);
+            assertThat(dbFromConstructor).isSameAs(db).isSameAs(proxy.route("db"));
+            assertThat(api.name()).isEqualTo("api");
+        }
+    }
+
+    @ChaosSeed(7)
+    @ChaosRoute(name = "db", upstream = "127.0.0.1:1")
+    static class Seeds {
+        @Test
+        void classSeed(ChaosProxy proxy) {
+            assertThat(proxy.seed()).isEqualTo(7);
+        }
+
+
+        @Test
+        @ChaosSeed(7)
+        void sameSeedOnAMethodIsFine(ChaosProxy proxy) {
+            assertThat(proxy.seed()).isEqualTo(7);
+        }
+    }
+
+
+    @ChaosSeed(4242)
+    @ChaosRoute(name = "db", upstream = "127.0.0.1:1")
+    static class FailingWithSeed {
+        @Test
+        void fails() {
+            fail("on purpose");
+        }
+    }
+}
