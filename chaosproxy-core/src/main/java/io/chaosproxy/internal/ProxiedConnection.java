@@ -330,6 +330,9 @@ final class ProxiedConnection implements IoHandler, Connection {
             return;
         }
         List<Fault> wanted = route.faults();
+        if (wanted.isEmpty() && entries.isEmpty()) {
+            return;   // the common case of a route without faults: nothing to build, nothing to publish
+        }
         for (FaultEntry entry : new ArrayList<>(entries)) {
             if (!entry.own) {
                 Fault fault = byName(wanted, entry.fault().name());
