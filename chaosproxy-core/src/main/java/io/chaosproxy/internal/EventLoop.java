@@ -32,6 +32,7 @@ final class EventLoop implements Executor {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final SelectorWaker waker;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final BufferPool buffers;
     private final ByteBuffer scratch;   // the fast path reads into it and writes straight out
@@ -52,9 +53,11 @@ final class EventLoop implements Executor {
         scratch = ByteBuffer.allocateDirect(Math.max(chunkSize, SCRATCH_SIZE));
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);   // a forgotten close() must not keep a test JVM alive
+        waker = new SelectorWaker(selector, threadName.replace("-loop-", "-timer-"));
     }
 
     void start() {
+        waker.start();
         thread.start();
     }
 
@@ -179,6 +182,7 @@ final class EventLoop implements Executor {
             log.error("event loop {} failed; its connections are closed", thread.getName(), t);
         } finally {
             closing = true;
+            waker.stop();
             closeEverything();
             terminated.complete(null);
             runTasks();   // tasks that raced with the shutdown: they fail fast on the closed selector
@@ -201,8 +205,11 @@ final class EventLoop implements Executor {
         if (waitNanos <= 0) {
             selector.selectNow(dispatch);
         } else {
-            // select() takes milliseconds: round up so a timer is never run early.
+            // The waker ends the wait on time; select's own timeout (whole milliseconds, rounded up so a timer
+            // never runs early) is only the fallback.
+            waker.armAt(next.deadlineNanos);
             selector.select(dispatch, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+            waker.disarm();
         }
     }
 
