@@ -71,12 +71,7 @@ class LatencyFaultTest {
     @Test
     void upstreamLatencyDelaysOnlyTheWayThere() throws Exception {
         CompletableFuture<Long> arrived = new CompletableFuture<>();
-        try (TcpServer upstream = TcpServer.start(socket -> {
-                    socket.getInputStream().read();
-                    arrived.complete(System.nanoTime());
-                    socket.getOutputStream().write(1);
-                    socket.getInputStream().readAllBytes();
-                });
+        try (TcpServer upstream = TcpServer.stampingEcho(arrived);
                 ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address())
                         .fault(Fault.latency(Duration.ofMillis(300)).direction(Direction.UPSTREAM)).start();
                 Socket client = Sockets.connect(proxy.routes().get(0))) {

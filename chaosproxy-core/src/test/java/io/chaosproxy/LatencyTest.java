@@ -55,12 +55,7 @@ class LatencyTest {
     void latencyDelaysOnlyTheWayBack() throws Exception {
         // The upstream timestamps arrival; the client's bytes must reach it without the delay.
         java.util.concurrent.CompletableFuture<Long> arrived = new java.util.concurrent.CompletableFuture<>();
-        try (TcpServer upstream = TcpServer.start(socket -> {
-                    socket.getInputStream().read();
-                    arrived.complete(System.nanoTime());
-                    socket.getOutputStream().write(1);
-                    socket.getInputStream().readAllBytes();
-                });
+        try (TcpServer upstream = TcpServer.stampingEcho(arrived);
                 ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address())
                         .latency(Duration.ofMillis(300)).start();
                 Socket client = Sockets.connect(proxy.routes().get(0))) {

@@ -67,6 +67,16 @@ final class TcpServer implements AutoCloseable {
         });
     }
 
+    /** Reads one byte, records when it arrived in {@code arrivedNanos}, answers one byte, waits for the close. */
+    static TcpServer stampingEcho(java.util.concurrent.CompletableFuture<Long> arrivedNanos) {
+        return start(socket -> {
+            socket.getInputStream().read();
+            arrivedNanos.complete(System.nanoTime());
+            socket.getOutputStream().write(1);
+            socket.getInputStream().readAllBytes();
+        });
+    }
+
     String address() {
         return "127.0.0.1:" + port();
     }

@@ -134,12 +134,7 @@ class ToxicityAndSeedTest {
     /** Milliseconds client-to-upstream and upstream-to-client for one byte, with a 300 ms latency that way. */
     private static long[] oneWayDelays(Direction direction) throws Exception {
         CompletableFuture<Long> arrived = new CompletableFuture<>();
-        try (TcpServer upstream = TcpServer.start(socket -> {
-                    socket.getInputStream().read();
-                    arrived.complete(System.nanoTime());
-                    socket.getOutputStream().write(1);
-                    socket.getInputStream().readAllBytes();
-                });
+        try (TcpServer upstream = TcpServer.stampingEcho(arrived);
                 ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address())
                         .fault(Fault.latency(Duration.ofMillis(300)).direction(direction)).start();
                 Socket client = Sockets.connect(proxy.routes().get(0))) {
