@@ -1,5 +1,8 @@
 package io.chaosproxy;
 
+import io.chaosproxy.config.ConfigException;
+import io.chaosproxy.config.ConfigFormat;
+import io.chaosproxy.config.ConfigLoader;
 import io.chaosproxy.internal.Check;
 import io.chaosproxy.internal.Engine;
 import io.chaosproxy.internal.EngineSettings;
@@ -7,6 +10,7 @@ import io.chaosproxy.internal.RouteConfig;
 import io.chaosproxy.internal.RouteRuntime;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,6 +65,23 @@ public final class ChaosProxy implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Reads a config file, JSON or YAML by its extension ({@code .json}, {@code .yaml}, {@code .yml}), into a
+     * builder: start it as it is, or add settings and routes first. Both the original chaos-proxy format (a list
+     * of {@code {localPort, upstream, dropRate, latencyMs}}) and the full one (an object with settings and
+     * {@code routes}) are read; see the README's "Config files".
+     *
+     * @throws ConfigException listing every problem of the file, each with its location
+     */
+    public static Builder fromConfig(Path file) {
+        return ConfigLoader.load(file);
+    }
+
+    /** As {@link #fromConfig(Path)}, for config text given directly. */
+    public static Builder fromConfig(String content, ConfigFormat format) {
+        return ConfigLoader.load(content, format);
+    }
+
     /** Every route, in the order they were declared or added. */
     public List<Route> routes() {
         synchronized (routes) {
@@ -102,6 +123,9 @@ public final class ChaosProxy implements AutoCloseable {
                 }
             }
             Route route = new Route(engine.addRoute(config), closed::get, () -> startedNanos);
+            if (!builder.isEnabled()) {
+                route.disable();
+            }
             routes.put(route.name(), route);
             routesAdded++;
             log.info("chaos-proxy route={} added listening={} upstream={}", route.name(), route.localAddress(),
@@ -326,6 +350,11 @@ public final class ChaosProxy implements AutoCloseable {
                     eventLoops, highWaterMark, CHUNK_SIZE);
             Engine engine = Engine.start(settings, configs, listeners);
             ChaosProxy proxy = new ChaosProxy(engine, actualSeed, shutdownTimeout);
+            for (RouteBuilder route : routes) {
+                if (!route.isEnabled()) {
+                    proxy.route(route.config().name()).disable();   // bound first, so enable() gets the same port
+                }
+            }
             for (Route route : proxy.routes()) {
                 log.info("chaos-proxy route={} listening={} upstream={}", route.name(), route.localAddress(),
                         route.upstream());

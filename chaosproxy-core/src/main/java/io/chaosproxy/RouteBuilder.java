@@ -21,6 +21,7 @@ public final class RouteBuilder {
     private final HostPort upstream;
     private final List<Fault> faults = new ArrayList<>();
     private String name;
+    private boolean enabled = true;
 
     RouteBuilder(ChaosProxy.Builder proxy, int index, int localPort, String upstream) {
         this.proxy = proxy;
@@ -44,6 +45,15 @@ public final class RouteBuilder {
             throw new IllegalArgumentException(label() + ": name is blank; give a name or leave the default");
         }
         this.name = name;
+        return this;
+    }
+
+    /**
+     * Whether the route accepts connections once started; default true. A disabled route still binds its port
+     * at start, then closes its listener (clients get "connection refused") until {@link Route#enable()}.
+     */
+    public RouteBuilder enabled(boolean enabled) {
+        this.enabled = enabled;
         return this;
     }
 
@@ -169,6 +179,10 @@ public final class RouteBuilder {
 
     RouteConfig config() {
         return new RouteConfig(effectiveName(), localPort, upstream, faults);
+    }
+
+    boolean isEnabled() {
+        return enabled;
     }
 
     private String effectiveName() {

@@ -1,0 +1,310 @@
+package io.chaosproxy.config;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * One object (mapping) of a config file, read field by field. Each getter records a problem and returns null
+ * when the field is missing (if required) or its value is wrong, so that reading goes on and every problem of
+ * the file is found; {@link #finish()} then reports the fields nobody asked for. Reads the parser's nodes only:
+ * no tag ever turns into an object.
+ */
+final class ConfigObject {
+    private final Node node;
+    private final String path;
+    private final Problems problems;
+    private final Map<String, NodeTuple> fields = new LinkedHashMap<>();
+    private final Set<String> known = new LinkedHashSet<>();
+
+    private ConfigObject(Node node, String path, Problems problems) {
+        this.node = node;
+        this.path = path;
+        this.problems = problems;
+    }
+
+    /** The object at {@code node}, or null (a problem recorded) when it is something else. */
+    static ConfigObject of(Node node, String path, Problems problems) {
+        if (!(node instanceof MappingNode mapping) || !mapping.getTag().equals(Tag.MAP)) {
+            problems.add(path, node, describe(node) + " is not an object; expected {...} with named fields");
+            return null;
+        }
+        ConfigObject object = new ConfigObject(node, path, problems);
+        for (NodeTuple tuple : mapping.getValue()) {
+            Node key = tuple.getKeyNode();
+            if (!(key instanceof ScalarNode scalar) || !key.getTag().equals(Tag.STR)) {
+                problems.add(path, key, describe(key) + " is not a field name; field names are strings");
+                continue;
+            }
+            if (object.fields.putIfAbsent(scalar.getValue(), tuple) != null) {
+                problems.add(object.child(scalar.getValue()), key, "appears twice; give each field once");
+            }
+        }
+        return object;
+    }
+
+    String path() {
+        return path;
+    }
+
+    Node node() {
+        return node;
+    }
+
+    String child(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /** Declares {@code key} a field of this object and returns its value node, or null when absent. */
+    Node raw(String key) {
+        known.add(key);
+        NodeTuple tuple = fields.get(key);
+        return tuple == null ? null : tuple.getValueNode();
+    }
+
+    boolean has(String key) {
+        known.add(key);
+        return fields.containsKey(key);
+    }
+
+    void missing(String key, String expected) {
+        problems.add(child(key), node, "is missing; " + expected);
+    }
+
+    void problem(String key, String message) {
+        Node value = raw(key);
+        problems.add(child(key), value != null ? value : node, message);
+    }
+
+    /** Records a problem with this object as a whole. */
+    void problemHere(String message) {
+        problems.add(path, node, message);
+    }
+
+    int problemCount() {
+        return problems.count();
+    }
+
+    String string(String key, boolean required, String expected) {
+        Node value = raw(key);
+        if (value == null) {
+            if (required) {
+                missing(key, expected);
+            }
+            return null;
+        }
+        if (!isScalar(value, Tag.STR)) {
+            problems.add(child(key), value, describe(value) + " is not a string; " + expected);
+            return null;
+        }
+        return ((ScalarNode) value).getValue();
+    }
+
+    Boolean bool(String key) {
+        Node value = raw(key);
+        if (value == null) {
+            return null;
+        }
+        if (!isScalar(value, Tag.BOOL)) {
+            problems.add(child(key), value, describe(value) + " is not a boolean; expected true or false");
+            return null;
+        }
+        return Boolean.valueOf(((ScalarNode) value).getValue().toLowerCase(Locale.ROOT));
+    }
+
+    /** A whole number in {@code min..max}. */
+    Long integer(String key, boolean required, long min, long max) {
+        return integer(key, required, min, max, "expected a whole number in " + min + ".." + max);
+    }
+
+    /** A whole number in {@code min..max}; {@code expected} says what is allowed when it is no number. */
+    Long integer(String key, boolean required, long min, long max, String expected) {
+        Node value = raw(key);
+        if (value == null) {
+            if (required) {
+                missing(key, expected);
+            }
+            return null;
+        }
+        BigInteger number = wholeNumber(value);
+        if (number == null) {
+            problems.add(child(key), value, describe(value) + " is not a whole number; " + expected);
+            return null;
+        }
+        if (number.compareTo(BigInteger.valueOf(min)) < 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
+            problems.add(child(key), value, number + " is outside " + min + ".." + max);
+            return null;
+        }
+        return number.longValue();
+    }
+
+    /** A probability, 0.0..1.0. */
+    Double probability(String key, boolean required) {
+        Node value = raw(key);
+        String expected = "expected a number in 0.0..1.0";
+        if (value == null) {
+            if (required) {
+                missing(key, expected);
+            }
+            return null;
+        }
+        if (!isScalar(value, Tag.FLOAT) && !isScalar(value, Tag.INT)) {
+            problems.add(child(key), value, describe(value) + " is not a number; " + expected);
+            return null;
+        }
+        double number;
+        try {
+            number = new BigDecimal(((ScalarNode) value).getValue()).doubleValue();
+        } catch (NumberFormatException e) {   // .inf, .nan, or an explicit !!float tag on something else
+            number = Double.NaN;
+        }
+        if (!(number >= 0.0 && number <= 1.0)) {
+            problems.add(child(key), value, ((ScalarNode) value).getValue() + " is outside 0.0..1.0");
+            return null;
+        }
+        return number;
+    }
+
+    /** Whole milliseconds, 0 or more, as in the original format's {@code latencyMs}. */
+    Duration millis(String key) {
+        Node value = raw(key);
+        if (value == null) {
+            return null;
+        }
+        BigInteger number = wholeNumber(value);
+        if (number == null) {
+            problems.add(child(key), value, describe(value) + " is not a whole number of milliseconds;"
+                    + " expected 0 or more");
+            return null;
+        }
+        if (number.signum() < 0) {
+            problems.add(child(key), value, number + " is negative; use 0 or more");
+            return null;
+        }
+        if (number.bitLength() > 43) {   // Duration.ofMillis is fine far beyond this, the engine is not
+            problems.add(child(key), value, number + " is too long; at most 8796093022207");
+            return null;
+        }
+        return Duration.ofMillis(number.longValue());
+    }
+
+    /**
+     * A duration given either as {@code key: "250ms"} or as whole milliseconds in its twin {@code keyMs: 250}
+     * ({@code key_ms} for a snake_case key such as {@code retransmit_delay}).
+     */
+    Duration duration(String key, boolean required) {
+        String twin = msTwin(key);
+        Node text = raw(key);
+        Node ms = raw(twin);
+        if (text != null && ms != null) {
+            problems.add(child(twin), ms, "is given with " + key + " too; give one of them");
+            return null;
+        }
+        if (ms != null) {
+            return millis(twin);
+        }
+        if (text == null) {
+            if (required) {
+                missing(key, "give it as \"250ms\", \"2s\"..., or as whole milliseconds in " + twin);
+            }
+            return null;
+        }
+        if (wholeNumber(text) != null) {
+            String number = ((ScalarNode) text).getValue();
+            problems.add(child(key), text, number + " has no unit; write \"" + number + "ms\", or use " + twin
+                    + " for whole milliseconds");
+            return null;
+        }
+        if (!isScalar(text, Tag.STR)) {
+            problems.add(child(key), text, describe(text) + " is not a duration; " + Durations.EXPECTED);
+            return null;
+        }
+        try {
+            return Durations.parse(((ScalarNode) text).getValue());
+        } catch (IllegalArgumentException e) {
+            problems.add(child(key), text, e.getMessage());
+            return null;
+        }
+    }
+
+    static String msTwin(String key) {
+        return key.contains("_") ? key + "_ms" : key + "Ms";
+    }
+
+    /** The items of a list field; null when absent (recorded if required) or not a list. */
+    List<Node> list(String key, boolean required, String expected) {
+        Node value = raw(key);
+        if (value == null) {
+            if (required) {
+                missing(key, expected);
+            }
+            return null;
+        }
+        if (!(value instanceof SequenceNode sequence) || !value.getTag().equals(Tag.SEQ)) {
+            problems.add(child(key), value, describe(value) + " is not a list; " + expected);
+            return null;
+        }
+        return new ArrayList<>(sequence.getValue());
+    }
+
+    /** Reports every field not declared by the getters, naming those that are allowed here. */
+    void finish() {
+        for (Map.Entry<String, NodeTuple> field : fields.entrySet()) {
+            if (!known.contains(field.getKey())) {
+                problems.add(child(field.getKey()), field.getValue().getKeyNode(),
+                        "is not a known field; allowed here: " + String.join(", ", known));
+            }
+        }
+    }
+
+    private static BigInteger wholeNumber(Node value) {
+        if (!isScalar(value, Tag.INT)) {
+            return null;
+        }
+        try {
+            return new BigInteger(((ScalarNode) value).getValue());
+        } catch (NumberFormatException e) {   // an explicit !!int tag on something else
+            return null;
+        }
+    }
+
+    static boolean isScalar(Node node, Tag tag) {
+        return node instanceof ScalarNode && node.getTag().equals(tag);
+    }
+
+    /** The value as written, strings quoted, for messages. */
+    static String describe(Node node) {
+        if (node == null) {
+            return "nothing";
+        }
+        if (node instanceof ScalarNode scalar) {
+            if (scalar.getTag().equals(Tag.STR)) {
+                return "\"" + scalar.getValue() + "\"";
+            }
+            if (scalar.getTag().equals(Tag.NULL)) {
+                return "null";
+            }
+            return isStandard(scalar.getTag()) ? scalar.getValue() : scalar.getTag() + " " + scalar.getValue();
+        }
+        String kind = node instanceof SequenceNode ? "a list" : "an object";
+        return isStandard(node.getTag()) ? kind : node.getTag() + " " + kind;
+    }
+
+    private static boolean isStandard(Tag tag) {
+        return tag.equals(Tag.STR) || tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL)
+                || tag.equals(Tag.NULL) || tag.equals(Tag.MAP) || tag.equals(Tag.SEQ);
+    }
+}
