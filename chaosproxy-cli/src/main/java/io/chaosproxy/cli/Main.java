@@ -58,9 +58,8 @@ public final class Main implements Callable<Integer> {
             description = "Where routes listen (default: the config's, else loopback); 0.0.0.0 for all.")
     String bind;
 
-    @Option(names = {"--shutdown-timeout"}, paramLabel = "DURATION", defaultValue = "2s",
-            converter = DurationConverter.class,
-            description = "How long live connections may finish after a signal (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--shutdown-timeout"}, paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long live connections may finish after a signal (default: the config's, else 2s).")
     Duration shutdownTimeout;
 
     @Option(names = {"--seed"}, paramLabel = "LONG", description = "Seed of every random decision, to replay a run.")
@@ -143,7 +142,10 @@ public final class Main implements Callable<Integer> {
             if (seed != null) {
                 builder.seed(seed);
             }
-            builder.shutdownTimeout(shutdownTimeout).allowNoRoutes();
+            if (shutdownTimeout != null) {
+                builder.shutdownTimeout(shutdownTimeout);
+            }
+            builder.allowNoRoutes();
         } catch (RuntimeException e) {
             err.println("chaos-proxy: " + e.getMessage());
             return EXIT_USAGE;
@@ -175,18 +177,14 @@ public final class Main implements Callable<Integer> {
         printStarted(proxy.routes(), adminServer);
         started.complete(new Running(proxy, adminServer));
         stop.await();
-        out.println("chaos-proxy: stopping; live connections may finish for up to " + shutdownTimeout.toMillis()
-                + " ms");
+        out.println("chaos-proxy: stopping; live connections may finish up to the shutdown timeout");
         close(adminServer, proxy, upstreams);
         out.println("chaos-proxy: stopped");
         return 0;
     }
 
     private ChaosProxy.Builder builder() {
-        if (config == null) {
-            return ChaosProxy.builder();
-        }
-        throw new IllegalArgumentException("--config " + config + ": config files are not supported yet");
+        return config == null ? ChaosProxy.builder() : ChaosProxy.fromConfig(config);   // nothing bound yet
     }
 
     private void printStarted(List<Route> routes, AdminServer adminServer) {

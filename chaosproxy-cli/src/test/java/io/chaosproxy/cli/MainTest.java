@@ -11,11 +11,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI run in-process: options, exit codes, messages, start and graceful stop. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -101,6 +104,51 @@ class MainTest {
         // every port is free again
         new ServerSocket(adminPort, 1, InetAddress.getLoopbackAddress()).close();
         new ServerSocket(routePort, 1, InetAddress.getLoopbackAddress()).close();
+    }
+
+    @Test
+    void badConfigExitsTwoWithEveryProblemAndBindsNothing() {
+        Path file = Path.of("../examples/configs/invalid/invalid_drop_rate.json");
+        assertThat(main.run("--config", file.toString(), "--no-admin")).isEqualTo(2);
+        assertThat(err()).contains("routes[0].dropRate", "1.5 is outside 0.0..1.0");
+        assertThat(out()).doesNotContain("listening");
+    }
+
+    @Test
+    void missingConfigFileExitsTwo() {
+        assertThat(main.run("-config", "no-such-file.json", "--no-admin")).isEqualTo(2);
+        assertThat(err()).contains("no-such-file.json");
+    }
+
+    @Test
+    void routePortInUseExitsOneAndNamesIt(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path file = Files.writeString(dir.resolve("routes.json"), "[{\"localPort\": " + taken.getLocalPort()
+                    + ", \"upstream\": \"127.0.0.1:9\", \"dropRate\": 0.0, \"latencyMs\": 0}]");
+            assertThat(main.run("--config", file.toString(), "--no-admin")).isEqualTo(1);
+            assertThat(err()).contains("port " + taken.getLocalPort(), "in use");
+        }
+    }
+
+    @Test
+    void configRoutesStartWithTestServersAndAnswerThroughTheProxy(@TempDir Path dir) throws Exception {
+        int upstreamPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            upstreamPort = free.getLocalPort();
+        }
+        Path file = Files.writeString(dir.resolve("routes.yaml"), "routes:\n  - name: web\n    localPort: 0\n"
+                + "    upstream: 127.0.0.1:" + upstreamPort + "\n");
+        CompletableFuture<Integer> exit = runInBackground("-config", file.toString(), "-test-server",
+                "--admin", "127.0.0.1:0", "--seed", "42", "--shutdown-timeout", "100ms");
+        Running running = main.started().get(30, TimeUnit.SECONDS);
+        int port = running.proxy().route("web").localPort();
+        assertThat(out()).contains("route web listening on 127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort);
+        assertThat(running.proxy().seed()).isEqualTo(42);
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.body()).isEqualTo("web\n");
+        main.shutdown();
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
     }
 
     @Test
