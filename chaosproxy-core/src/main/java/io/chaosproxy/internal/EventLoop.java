@@ -116,6 +116,10 @@ final class EventLoop implements Executor {
         } catch (IOException e) {
             log.warn("selectNow failed while releasing a channel", e);
         }
+        // selectNow() consumed any pending wakeup: without this, the flag would stay set with no wakeup behind
+        // it, and a task posted after this turn's last poll would wait in a select() nobody wakes. A task
+        // posted before this line is still polled by the runTasks() this runs in.
+        wakeupPending.set(false);
     }
 
     /** Arms (or re-arms) the timer for the deadline. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Loads every file of {@code examples/configs}: valid ones read and start, invalid ones fail with exactly the
  * problems in the {@code .expected} file beside them, one a line.
  */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ExampleConfigsTest {
     private static final Path EXAMPLES = Path.of("..", "examples", "configs");
 
