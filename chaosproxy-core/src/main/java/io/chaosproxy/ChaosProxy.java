@@ -233,6 +233,7 @@ public final class ChaosProxy implements AutoCloseable {
         private int acceptBacklog = DEFAULT_BACKLOG;
         private int eventLoops = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
         private long highWaterMark = DEFAULT_HIGH_WATER_MARK;
+        private boolean allowNoRoutes;
 
         Builder() {
         }
@@ -323,13 +324,24 @@ public final class ChaosProxy implements AutoCloseable {
         }
 
         /**
+         * Lets {@link #start()} start a proxy with no routes yet, for routes added later with
+         * {@link ChaosProxy#addRoute} (as an admin API does). Without it, starting with no routes is an error,
+         * since it is usually a forgotten {@code route(...)}.
+         */
+        public Builder allowNoRoutes() {
+            this.allowNoRoutes = true;
+            return this;
+        }
+
+        /**
          * Checks the routes, resolves every upstream and binds every route.
          *
          * @throws IllegalArgumentException for an invalid route (the message names route, field and value)
-         * @throws IllegalStateException when there is no route, or a port is in use (then nothing stays bound)
+         * @throws IllegalStateException when there is no route (unless {@link #allowNoRoutes()}), or a port is in
+         *                               use (then nothing stays bound)
          */
         public ChaosProxy start() {
-            if (routes.isEmpty()) {
+            if (routes.isEmpty() && !allowNoRoutes) {
                 throw new IllegalStateException("no routes; add one with route(localPort, \"host:port\") before start()");
             }
             List<RouteConfig> configs = checkedRoutes();

@@ -73,6 +73,15 @@ class BadInputTest {
     }
 
     @Test
+    void noRoutesStartsWhenAllowedAndRoutesCanBeAddedLater() {
+        try (ChaosProxy proxy = ChaosProxy.builder().allowNoRoutes().start()) {
+            assertThat(proxy.routes()).isEmpty();
+            proxy.addRoute(0, "127.0.0.1:9", r -> r.name("later"));
+            assertThat(proxy.routes()).extracting(Route::name).containsExactly("later");
+        }
+    }
+
+    @Test
     void sameLocalPortTwiceIsRejected() {
         assertThatThrownBy(() -> ChaosProxy.builder()
                         .route(18180, "127.0.0.1:9").name("api")

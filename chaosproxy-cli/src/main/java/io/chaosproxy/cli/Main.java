@@ -1,0 +1,279 @@
+package io.chaosproxy.cli;
+
+import io.chaosproxy.ChaosProxy;
+import io.chaosproxy.Route;
+import io.chaosproxy.cli.admin.AdminServer;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The standalone chaos-proxy: routes from a config file (or none), driven at runtime through the
+ * Toxiproxy-compatible admin API. Exit codes: 0 after a signal or {@code --help}, 1 when a port is in use or
+ * the proxy fails, 2 for bad options or a bad config file (then nothing was bound).
+ */
+@Command(name = "chaos-proxy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Runs a TCP proxy that injects network faults, driven by a config file and/or a"
+                + " Toxiproxy-compatible admin API.",
+        footer = {"", "Exit codes: 0 stopped by SIGINT/SIGTERM, 1 a port in use or a runtime failure,"
+                + " 2 bad options or config (nothing bound).",
+                "A first SIGINT/SIGTERM stops accepting and lets connections finish up to --shutdown-timeout;"
+                        + " a second one exits at once."})
+public final class Main implements Callable<Integer> {
+    /** The exit code for bad options or a bad config file. */
+    public static final int EXIT_USAGE = 2;
+    /** The exit code when a port is in use or the proxy fails at runtime. */
+    public static final int EXIT_FAILURE = 1;
+
+    @Option(names = {"--config", "-config"}, paramLabel = "FILE",
+            description = "Routes and faults to start with (JSON or YAML). Without it the proxy starts empty.")
+    Path config;
+
+    @Option(names = {"--admin"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8474",
+            converter = AddressConverter.class,
+            description = "Where the admin API listens (default: ${DEFAULT-VALUE}, Toxiproxy's port).")
+    InetSocketAddress admin;
+
+    @Option(names = {"--no-admin"}, description = "Do not start the admin API.")
+    boolean noAdmin;
+
+    @Option(names = {"--test-server", "-test-server"},
+            description = "Start an HTTP server on each upstream address that answers with its route's name.")
+    boolean testServer;
+
+    @Option(names = {"--bind"}, paramLabel = "ADDRESS",
+            description = "Where routes listen (default: the config's, else loopback); 0.0.0.0 for all.")
+    String bind;
+
+    @Option(names = {"--shutdown-timeout"}, paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long live connections may finish after a signal (default: the config's, else 2s).")
+    Duration shutdownTimeout;
+
+    @Option(names = {"--seed"}, paramLabel = "LONG", description = "Seed of every random decision, to replay a run.")
+    Long seed;
+
+    @Option(names = {"--verbose", "-verbose"}, description = "Log every connection and fault (debug level).")
+    boolean verbose;
+
+    @Option(names = {"--quiet", "-quiet"}, description = "Log warnings and errors only.")
+    boolean quiet;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CompletableFuture<Running> started = new CompletableFuture<>();
+
+    /** What a started CLI runs: the proxy and, unless {@code --no-admin}, the admin API. */
+    public record Running(ChaosProxy proxy, AdminServer admin) {
+    }
+
+    /** A CLI writing to these streams; {@link #run} it, {@link #shutdown()} it from another thread. */
+    public Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs the CLI and exits with its code; SIGINT/SIGTERM stop it gracefully, a second one at once. */
+    public static void main(String[] args) {
+        configureLogging(args);
+        Main main = new Main(System.out, System.err);
+        AtomicInteger signals = new AtomicInteger();
+        sun.misc.SignalHandler handler = signal -> {
+            if (signals.incrementAndGet() == 1) {
+                main.shutdown();
+            } else {
+                Runtime.getRuntime().halt(128 + signal.getNumber());
+            }
+        };
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), handler);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), handler);
+        System.exit(main.run(args));
+    }
+
+    /** Parses {@code args} and runs until {@link #shutdown()}; returns the exit code. */
+    public int run(String... args) {
+        CommandLine commandLine = new CommandLine(this)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    err.println("chaos-proxy: " + e);
+                    return EXIT_FAILURE;
+                });
+        int code = commandLine.execute(args);
+        started.completeExceptionally(new IllegalStateException("the CLI ended with exit code " + code));
+        return code;
+    }
+
+    /** Asks a running CLI to stop: stop accepting, let connections finish up to the shutdown timeout, exit 0. */
+    public void shutdown() {
+        stop.countDown();
+    }
+
+    /** Completes once the proxy and admin API run (for tests); fails if the CLI ends first. */
+    public CompletableFuture<Running> started() {
+        return started;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (verbose && quiet) {
+            err.println("chaos-proxy: --verbose and --quiet exclude each other; give one");
+            return EXIT_USAGE;
+        }
+        ChaosProxy.Builder builder;
+        try {
+            builder = builder();
+            if (bind != null) {
+                builder.bindAddress(bind);
+            }
+            if (seed != null) {
+                builder.seed(seed);
+            }
+            if (shutdownTimeout != null) {
+                builder.shutdownTimeout(shutdownTimeout);
+            }
+            builder.allowNoRoutes();
+        } catch (RuntimeException e) {
+            err.println("chaos-proxy: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        ChaosProxy proxy;
+        try {
+            proxy = builder.start();
+        } catch (IllegalArgumentException e) {
+            err.println("chaos-proxy: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (RuntimeException e) {
+            err.println("chaos-proxy: " + e.getMessage());
+            return EXIT_FAILURE;
+        }
+        TestServers upstreams = null;
+        AdminServer adminServer = null;
+        try {
+            if (testServer) {
+                upstreams = TestServers.start(proxy.routes());
+            }
+            if (!noAdmin) {
+                adminServer = AdminServer.start(proxy, admin);
+            }
+        } catch (RuntimeException e) {
+            err.println("chaos-proxy: " + e.getMessage());
+            close(adminServer, proxy, upstreams);
+            return EXIT_FAILURE;
+        }
+        printStarted(proxy.routes(), adminServer);
+        started.complete(new Running(proxy, adminServer));
+        stop.await();
+        out.println("chaos-proxy: stopping; live connections may finish up to the shutdown timeout");
+        close(adminServer, proxy, upstreams);
+        out.println("chaos-proxy: stopped");
+        return 0;
+    }
+
+    private ChaosProxy.Builder builder() {
+        return config == null ? ChaosProxy.builder() : ChaosProxy.fromConfig(config);   // nothing bound yet
+    }
+
+    private void printStarted(List<Route> routes, AdminServer adminServer) {
+        for (Route route : routes) {
+            out.println("route " + route.name() + " listening on " + hostPort(route.localAddress()) + " -> "
+                    + route.upstream() + (route.isEnabled() ? "" : " (disabled)"));
+        }
+        if (adminServer != null) {
+            out.println("admin API on " + adminServer.url() + (routes.isEmpty() ? " (no routes yet; add them"
+                    + " with POST /proxies)" : ""));
+        }
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static void close(AdminServer adminServer, ChaosProxy proxy, TestServers upstreams) {
+        if (adminServer != null) {
+            adminServer.close();
+        }
+        proxy.close();   // stops accepting, drains up to the shutdown timeout
+        if (upstreams != null) {
+            upstreams.close();   // last: draining connections may still need their upstream
+        }
+    }
+
+    /** Sets slf4j-simple's level from --verbose/--quiet before the first logger exists. */
+    static void configureLogging(String[] args) {
+        List<String> given = List.of(args);
+        String level = given.contains("--verbose") || given.contains("-verbose") ? "debug"
+                : given.contains("--quiet") || given.contains("-quiet") ? "warn" : "info";
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    }
+
+    /** {@code --version}: ours and the Toxiproxy API we speak. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"chaos-proxy " + (version != null ? version : "dev")
+                    + " (Toxiproxy API 2.12)"};
+        }
+    }
+
+    /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code :PORT} (loopback). */
+    static final class AddressConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            int colon = value.lastIndexOf(':');
+            if (colon < 0) {
+                throw new CommandLine.TypeConversionException("\"" + value + "\" has no port; expected HOST:PORT");
+            }
+            String host = value.substring(0, colon).replace("[", "").replace("]", "");
+            int port;
+            try {
+                port = Integer.parseInt(value.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 0 || port > 65535) {
+                throw new CommandLine.TypeConversionException("\"" + value + "\" has no port in 0..65535;"
+                        + " expected HOST:PORT");
+            }
+            return new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, port);
+        }
+    }
+
+    /** {@code 250ms}, {@code 2s}, {@code 1m}, or a number of milliseconds. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m)?");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = FORMAT.matcher(value.trim());
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("\"" + value + "\" is not a duration;"
+                        + " expected e.g. 250ms, 2s or 1m");
+            }
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "ms" : m.group(2);
+            return switch (unit) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofMillis(amount);
+            };
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.chaosproxy.cli.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chaosproxy.ChaosProxy;
+import io.chaosproxy.Route;
+
+/**
+ * {@code /proxies/{proxy}}: read, update (POST or PATCH, missing fields keep their values) and delete one
+ * proxy. A new {@code listen} or {@code upstream} re-creates the route, keeping its toxics and cutting its
+ * connections, as Toxiproxy restarts the proxy.
+ */
+final class ProxyHandler extends Resource {
+    private final ChaosProxy proxy;
+
+    ProxyHandler(ChaosProxy proxy) {
+        this.proxy = proxy;
+    }
+
+    @Override
+    Response get(Request request) {
+        return Response.json(200, ProxySpec.json(Proxies.route(proxy, request.param(0))));
+    }
+
+    @Override
+    Response post(Request request) {
+        String name = request.param(0);
+        Route route = Proxies.route(proxy, name);
+        ObjectNode body = Json.object(request.body(), ProxySpec.FIELDS);
+        String newName = Json.text(body, "name", "");
+        if (newName != null && !newName.equals(name)) {
+            throw ApiException.badRequest("name cannot be changed (proxy '" + name + "'); delete the proxy and"
+                    + " create it under the new name");
+        }
+        String listen = Json.text(body, "listen", "");
+        Integer port = listen == null ? null : ProxySpec.port(listen);
+        String upstream = Json.text(body, "upstream", "");
+        if (upstream != null && upstream.isBlank()) {
+            throw ApiException.badRequest("upstream is empty; expected host:port");
+        }
+        ProxySpec old = ProxySpec.of(route);
+        boolean enabled = Json.bool(body, "enabled", "", old.enabled());
+        boolean moved = (port != null && (port == 0 || port != route.localPort()))
+                || (upstream != null && !upstream.equals(old.upstream()));
+        if (moved) {
+            ProxySpec next = new ProxySpec(name, port != null ? port : old.port(),
+                    upstream != null ? upstream : old.upstream(), enabled, old.faults());
+            proxy.removeRoute(name);
+            try {
+                route = next.add(proxy);
+            } catch (RuntimeException e) {
+                old.add(proxy);   // the update failed as a whole: the proxy is as it was
+                throw e;
+            }
+        } else if (enabled != route.isEnabled()) {
+            if (enabled) {
+                route.enable();
+            } else {
+                route.disable();
+            }
+        }
+        return Response.json(200, ProxySpec.json(route));
+    }
+
+    @Override
+    Response patch(Request request) {
+        return post(request);
+    }
+
+    @Override
+    Response delete(Request request) {
+        Proxies.route(proxy, request.param(0));
+        proxy.removeRoute(request.param(0));
+        return Response.noContent();
+    }
+}

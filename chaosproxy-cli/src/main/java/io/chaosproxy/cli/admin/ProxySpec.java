@@ -1,0 +1,132 @@
+package io.chaosproxy.cli.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chaosproxy.ChaosProxy;
+import io.chaosproxy.Direction;
+import io.chaosproxy.Fault;
+import io.chaosproxy.Route;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A Toxiproxy proxy as we keep it: a route's name, port, upstream, enabled flag and faults. Parses request
+ * bodies, writes the proxy JSON, and adds the route it describes.
+ *
+ * @param faults the toxics given, or {@code null} when the body had none (populate keeps a kept proxy's then)
+ */
+record ProxySpec(String name, int port, String upstream, boolean enabled, List<Fault> faults) {
+    static final Set<String> FIELDS = Set.of("name", "listen", "upstream", "enabled", "toxics");
+
+    /** A proxy to create, from {@code POST /proxies} or one {@code /populate} entry. */
+    static ProxySpec parse(JsonNode json, String where) {
+        ObjectNode node = Json.object(json, where, FIELDS);
+        String at = where.isEmpty() ? "" : " at " + where;
+        String name = Json.text(node, "name", where);
+        if (name == null || name.isBlank()) {
+            throw ApiException.badRequest("missing required field: name" + at);
+        }
+        String upstream = Json.text(node, "upstream", where);
+        if (upstream == null || upstream.isBlank()) {
+            throw ApiException.badRequest("missing required field: upstream" + at);
+        }
+        String listen = Json.text(node, "listen", where);
+        boolean enabled = Json.bool(node, "enabled", where, true);
+        return new ProxySpec(name, listen == null ? 0 : port(listen), upstream, enabled,
+                toxics(node.get("toxics"), where.isEmpty() ? "toxics" : where + ".toxics"));
+    }
+
+    /** What a running route is now, to re-create it as it was. */
+    static ProxySpec of(Route route) {
+        return new ProxySpec(route.name(), route.localPort(), route.upstream(), route.isEnabled(), route.faults());
+    }
+
+    /** The port of a Toxiproxy {@code listen} address: {@code host:port}, {@code [v6]:port}, {@code :port}. */
+    static int port(String listen) {
+        int colon = listen.lastIndexOf(':');
+        String port = colon < 0 ? listen : listen.substring(colon + 1);
+        try {
+            int value = Integer.parseInt(port);
+            if (value >= 0 && value <= 65535) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badRequest("listen \"" + listen + "\" has no port in 0..65535; expected host:port,"
+                + " e.g. 127.0.0.1:0 for an ephemeral port");
+    }
+
+    /** Adds the route this describes, with its toxics, disabled if it says so. */
+    Route add(ChaosProxy proxy) {
+        Route route = proxy.addRoute(port, upstream, builder -> {
+            builder.name(name);
+            if (faults != null) {
+                faults.forEach(builder::fault);
+            }
+        });
+        if (!enabled) {
+            route.disable();
+        }
+        return route;
+    }
+
+    /** The proxy's JSON as Toxiproxy writes it: name, listen (as bound), upstream, enabled, toxics. */
+    static ObjectNode json(Route route) {
+        ObjectNode node = Json.objectNode();
+        node.put("name", route.name());
+        node.put("listen", listen(route.localAddress()));
+        node.put("upstream", route.upstream());
+        node.put("enabled", route.isEnabled());
+        node.set("toxics", toxicsJson(route));
+        return node;
+    }
+
+    /** A route's toxics: the upstream chain first, then the downstream one, then faults applying both ways. */
+    static ArrayNode toxicsJson(Route route) {
+        ArrayNode toxics = Json.arrayNode();
+        List<Fault> faults = new ArrayList<>(route.faults());
+        faults.sort(Comparator.comparing(ProxySpec::order));   // stable: chain order within each direction
+        faults.forEach(fault -> toxics.add(Toxics.json(fault)));
+        return toxics;
+    }
+
+    static String listen(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        if (address.getAddress() instanceof Inet6Address) {
+            int scope = host.indexOf('%');
+            host = "[" + (scope < 0 ? host : host.substring(0, scope)) + "]";
+        }
+        return host + ":" + address.getPort();
+    }
+
+    private static int order(Fault fault) {
+        return fault.direction() == Direction.UPSTREAM ? 0 : fault.direction() == Direction.DOWNSTREAM ? 1 : 2;
+    }
+
+    private static List<Fault> toxics(JsonNode json, String where) {
+        if (json == null || json.isNull()) {
+            return null;
+        }
+        if (!json.isArray()) {
+            throw ApiException.badRequest("bad request body: " + where + " is " + Json.kind(json)
+                    + "; expected an array of toxics");
+        }
+        List<Fault> faults = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < json.size(); i++) {
+            Fault fault = Toxics.parse(json.get(i), where + "[" + i + "]");
+            if (!names.add(fault.name())) {
+                throw new ApiException(409, "toxic already exists: " + fault.name() + " at " + where + "[" + i + "]");
+            }
+            faults.add(fault);
+        }
+        return faults;
+    }
+}

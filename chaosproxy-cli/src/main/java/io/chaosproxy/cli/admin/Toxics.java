@@ -1,0 +1,269 @@
+package io.chaosproxy.cli.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chaosproxy.Direction;
+import io.chaosproxy.Fault;
+import io.chaosproxy.fault.DropMode;
+import io.chaosproxy.fault.Envelope;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Toxiproxy toxics to and from our {@link Fault}s: every toxic type with its attributes, units and the defaults
+ * an omitted attribute takes (Go's zero values, as in Toxiproxy), plus our extra types.
+ */
+final class Toxics {
+    static final Set<String> CREATE_FIELDS = Set.of("name", "type", "stream", "toxicity", "attributes");
+
+    private enum Kind { INTEGER, NUMBER, BOOLEAN, STRING }
+
+    private record Attr(String name, Kind kind, Object fallback) {
+    }
+
+    private record Type(String name, List<Attr> attrs, Function<Map<String, Object>, Fault> make) {
+    }
+
+    private static final Map<String, Type> TYPES = new LinkedHashMap<>();
+
+    static {
+        type("latency", a -> Fault.latency(ms(a, "latency")).jitter(ms(a, "jitter")),
+                integer("latency"), integer("jitter"));
+        type("bandwidth", a -> Fault.bandwidth(Math.multiplyExact(lng(a, "rate"), 1000L)), integer("rate"));
+        type("slow_close", a -> Fault.slowClose(ms(a, "delay")), integer("delay"));
+        type("timeout", a -> Fault.timeout(ms(a, "timeout")), integer("timeout"));
+        type("reset_peer", a -> Fault.resetPeer(ms(a, "timeout")), integer("timeout"));
+        type("slicer", a -> Fault.slicer(Math.toIntExact(lng(a, "average_size")),
+                        Math.toIntExact(lng(a, "size_variation")),
+                        Duration.ofNanos(Math.multiplyExact(lng(a, "delay"), 1000L))),
+                integer("average_size"), integer("size_variation"), integer("delay"));
+        type("limit_data", a -> Fault.limitData(lng(a, "bytes")), integer("bytes"));
+        type("corrupt", a -> Fault.corrupt(dbl(a, "probability")), number("probability"));
+        type("terminate", a -> Fault.terminate(dbl(a, "probability")), number("probability"));
+        type("loss", a -> Fault.loss(dbl(a, "probability")).retransmitDelay(ms(a, "retransmit_delay")),
+                number("probability"), new Attr("retransmit_delay", Kind.INTEGER, 200L));
+        type("max_lifetime", a -> Fault.maxLifetime(ms(a, "lifetime")).reset((Boolean) a.get("reset")),
+                integer("lifetime"), new Attr("reset", Kind.BOOLEAN, false));
+        type("connect_delay", a -> Fault.connectDelay(ms(a, "delay")), integer("delay"));
+        type("drop", a -> Fault.drop(dbl(a, "probability")).mode(dropMode((String) a.get("mode"))),
+                number("probability"), new Attr("mode", Kind.STRING, "close"));
+    }
+
+    private Toxics() {
+    }
+
+    /** Every toxic type we take, Toxiproxy's first. */
+    static Set<String> types() {
+        return TYPES.keySet();
+    }
+
+    /**
+     * A new fault from a toxic's JSON ({@code POST /proxies/{p}/toxics}, or a toxic inside a populate entry).
+     * Defaults are Toxiproxy's: name {@code <type>_<stream>}, stream downstream, toxicity 1.0.
+     */
+    static Fault parse(JsonNode json, String where) {
+        ObjectNode node = Json.object(json, where, CREATE_FIELDS);
+        String typeName = Json.text(node, "type", where);
+        Type type = typeName == null ? null : TYPES.get(typeName);
+        if (type == null) {
+            throw ApiException.badRequest("invalid toxic type" + (typeName == null ? ": type is missing" : ": "
+                    + typeName) + "; known: " + String.join(", ", TYPES.keySet()));
+        }
+        String name = Json.text(node, "name", where);
+        Direction direction = stream(Json.text(node, "stream", where));
+        double toxicity = Json.number(node, "toxicity", where, 1.0);
+        Map<String, Object> attributes = defaults(type);
+        overlay(type, attributes, node.get("attributes"), where);
+        Envelope envelope = envelope(name, direction, toxicity);
+        return make(type, attributes, name != null ? name : typeName + "_" + direction.wireName())
+                .withEnvelope(envelope);
+    }
+
+    /**
+     * {@code fault} with an update applied: attributes merged into its own, toxicity kept unless given; name,
+     * type and stream cannot change.
+     */
+    static Fault update(Fault fault, JsonNode json) {
+        ObjectNode node = Json.object(json, "", CREATE_FIELDS);
+        Type type = TYPES.get(fault.type());
+        if (type == null) {
+            throw ApiException.badRequest("toxic '" + fault.name() + "' of type " + fault.type()
+                    + " cannot be changed through the admin API");
+        }
+        unchanged(node, "name", fault.name());
+        unchanged(node, "type", fault.type());
+        String stream = Json.text(node, "stream", "");
+        if (stream != null && stream(stream) != fault.direction()) {
+            throw ApiException.badRequest("stream cannot be changed (toxic '" + fault.name() + "' is "
+                    + fault.direction().wireName() + "); remove the toxic and add it again");
+        }
+        double toxicity = Json.number(node, "toxicity", "", fault.toxicity());
+        Map<String, Object> attributes = current(type, fault);
+        overlay(type, attributes, node.get("attributes"), "");
+        Envelope envelope = envelope(fault.envelope().name(), fault.direction(), toxicity);
+        return make(type, attributes, fault.name()).withEnvelope(envelope);
+    }
+
+    /** The toxic's JSON as Toxiproxy writes it: attributes (every one, as numbers), name, type, stream, toxicity. */
+    static ObjectNode json(Fault fault) {
+        ObjectNode node = Json.objectNode();
+        ObjectNode attributes = node.putObject("attributes");
+        Type type = TYPES.get(fault.type());
+        Map<String, Object> values = type != null ? current(type, fault) : new LinkedHashMap<>(fault.attributes());
+        values.forEach((key, value) -> attributes.set(key, Json.MAPPER.valueToTree(value)));
+        node.put("name", fault.name());
+        node.put("type", fault.type());
+        node.put("stream", fault.direction().wireName());
+        node.put("toxicity", fault.toxicity());
+        return node;
+    }
+
+    /** {@code upstream}, {@code downstream} (the default) or our {@code both}, in any case. */
+    static Direction stream(String stream) {
+        if (stream == null || stream.isEmpty()) {
+            return Direction.DOWNSTREAM;
+        }
+        try {
+            return Direction.valueOf(stream.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("stream was invalid, can be either upstream or downstream (or both): "
+                    + stream);
+        }
+    }
+
+    private static void unchanged(ObjectNode node, String field, String current) {
+        String given = Json.text(node, field, "");
+        if (given != null && !given.equals(current)) {
+            throw ApiException.badRequest(field + " cannot be changed (toxic '" + current + "'"
+                    + (field.equals("name") ? "" : " is " + current) + "); remove the toxic and add another");
+        }
+    }
+
+    private static Envelope envelope(String name, Direction direction, double toxicity) {
+        if (!(toxicity >= 0.0 && toxicity <= 1.0)) {
+            throw ApiException.badRequest("toxicity " + toxicity + " is outside 0.0..1.0");
+        }
+        if (name != null && name.isBlank()) {
+            throw ApiException.badRequest("toxic name is blank; give a name or leave it out for <type>_<stream>");
+        }
+        return new Envelope(name, direction, toxicity);
+    }
+
+    private static Fault make(Type type, Map<String, Object> attributes, String name) {
+        try {
+            return type.make().apply(attributes);
+        } catch (IllegalArgumentException | ArithmeticException | NullPointerException e) {
+            throw ApiException.badRequest("toxic '" + name + "': " + e.getMessage() + "; attributes: " + attributes);
+        }
+    }
+
+    private static Map<String, Object> defaults(Type type) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        type.attrs().forEach(attr -> values.put(attr.name(), attr.fallback()));
+        return values;
+    }
+
+    /** The fault's attributes in the type's order, normalised to Long, Double, Boolean or String. */
+    private static Map<String, Object> current(Type type, Fault fault) {
+        Map<String, Object> given = fault.attributes();
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Attr attr : type.attrs()) {
+            Object value = given.getOrDefault(attr.name(), attr.fallback());
+            values.put(attr.name(), switch (attr.kind()) {
+                case INTEGER -> ((Number) value).longValue();
+                case NUMBER -> ((Number) value).doubleValue();
+                case BOOLEAN, STRING -> value;
+            });
+        }
+        return values;
+    }
+
+    private static void overlay(Type type, Map<String, Object> values, JsonNode json, String where) {
+        if (json == null || json.isNull()) {
+            return;
+        }
+        String prefix = where.isEmpty() ? "attributes" : where + ".attributes";
+        if (!json.isObject()) {
+            throw ApiException.badRequest("bad request body: " + prefix + " is " + Json.kind(json)
+                    + "; expected a JSON object");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            Attr attr = type.attrs().stream().filter(a -> a.name().equals(field.getKey())).findFirst()
+                    .orElseThrow(() -> ApiException.badRequest("bad request body: " + prefix + "." + field.getKey()
+                            + " is not an attribute of " + type.name() + "; known: "
+                            + type.attrs().stream().map(Attr::name).toList()));
+            values.put(attr.name(), value(attr, field.getValue(), prefix));
+        }
+    }
+
+    private static Object value(Attr attr, JsonNode value, String prefix) {
+        return switch (attr.kind()) {
+            case INTEGER -> {
+                if (value.isIntegralNumber() && value.canConvertToLong()) {
+                    yield value.asLong();
+                }
+                if (value.isNumber() && value.asDouble() == Math.rint(value.asDouble())
+                        && Math.abs(value.asDouble()) < 9.0e15) {
+                    yield (long) value.asDouble();
+                }
+                throw Json.wrongType(prefix, attr.name(), value, "a whole number");
+            }
+            case NUMBER -> {
+                if (!value.isNumber()) {
+                    throw Json.wrongType(prefix, attr.name(), value, "a number");
+                }
+                yield value.asDouble();
+            }
+            case BOOLEAN -> {
+                if (!value.isBoolean()) {
+                    throw Json.wrongType(prefix, attr.name(), value, "true or false");
+                }
+                yield value.asBoolean();
+            }
+            case STRING -> {
+                if (!value.isTextual()) {
+                    throw Json.wrongType(prefix, attr.name(), value, "a string");
+                }
+                yield value.asText();
+            }
+        };
+    }
+
+    private static void type(String name, Function<Map<String, Object>, Fault> make, Attr... attrs) {
+        TYPES.put(name, new Type(name, List.of(attrs), make));
+    }
+
+    private static Attr integer(String name) {
+        return new Attr(name, Kind.INTEGER, 0L);
+    }
+
+    private static Attr number(String name) {
+        return new Attr(name, Kind.NUMBER, 0.0);
+    }
+
+    private static long lng(Map<String, Object> attributes, String name) {
+        return (Long) attributes.get(name);
+    }
+
+    private static double dbl(Map<String, Object> attributes, String name) {
+        return (Double) attributes.get(name);
+    }
+
+    private static Duration ms(Map<String, Object> attributes, String name) {
+        return Duration.ofMillis(lng(attributes, name));
+    }
+
+    private static DropMode dropMode(String mode) {
+        return Arrays.stream(DropMode.values()).filter(m -> m.wireName().equals(mode)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("drop mode \"" + mode + "\" is not one of "
+                        + Arrays.stream(DropMode.values()).map(DropMode::wireName).toList()));
+    }
+}
