@@ -20,7 +20,7 @@ final class BufferPool {
     Chunk acquire() {
         Chunk chunk = free.pollFirst();
         if (chunk == null) {
-            chunk = new Chunk(ByteBuffer.allocateDirect(chunkSize));
+            chunk = new Chunk(DirectBuffers.take(chunkSize));
         }
         chunk.data.clear();
         chunk.end = false;
@@ -31,6 +31,14 @@ final class BufferPool {
     void release(Chunk chunk) {
         if (free.size() < maxRetained) {
             free.addFirst(chunk);   // LIFO: the warmest buffer goes out next
+        }
+    }
+
+    /** Hands every free buffer to {@link DirectBuffers} for later loops; the loop is closing. */
+    void recycleFree() {
+        Chunk chunk;
+        while ((chunk = free.pollFirst()) != null) {
+            DirectBuffers.give(chunk.data);
         }
     }
 

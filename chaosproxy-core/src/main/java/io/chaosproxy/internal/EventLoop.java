@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class EventLoop implements Executor {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     private static final int MAX_TIMERS_PER_TURN = 1024;
+    /** Deadlines closer than this are met by the waker thread; farther ones by select's own timeout first. */
+    private static final long PRECISE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
 
     private final Selector selector;
     private final Thread thread;
@@ -35,10 +37,12 @@ final class EventLoop implements Executor {
     private final SelectorWaker waker;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final BufferPool buffers;
-    private final ByteBuffer scratch;   // the fast path reads into it and writes straight out
+    private final int scratchSize;
+    private ByteBuffer scratch;   // the fast path reads into it and writes straight out; taken on first use
     private final java.util.function.Consumer<SelectionKey> dispatch = this::dispatch;
     private long timerSequence;
     private volatile boolean closing;
+    private volatile boolean started;   // written under this loop's monitor
 
     /** The fast path's read size: bigger than a chunk, as fewer, larger copies move bulk data faster. */
     static final int SCRATCH_SIZE = 256 * 1024;
@@ -50,15 +54,25 @@ final class EventLoop implements Executor {
             throw new UncheckedIOException("cannot open a selector", e);
         }
         buffers = new BufferPool(chunkSize, maxRetainedChunks);
-        scratch = ByteBuffer.allocateDirect(Math.max(chunkSize, SCRATCH_SIZE));
+        scratchSize = Math.max(chunkSize, SCRATCH_SIZE);
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);   // a forgotten close() must not keep a test JVM alive
         waker = new SelectorWaker(selector, threadName.replace("-loop-", "-timer-"));
     }
 
-    void start() {
-        waker.start();
-        thread.start();
+    /**
+     * Starts the thread on first use, so a loop no connection ever reaches costs no thread (starting one takes
+     * hundreds of microseconds here, a good part of a proxy's start). Thread-safe.
+     */
+    private void ensureStarted() {
+        if (!started) {
+            synchronized (this) {
+                if (!started && !closing) {
+                    started = true;
+                    thread.start();
+                }
+            }
+        }
     }
 
     boolean inLoop() {
@@ -69,6 +83,7 @@ final class EventLoop implements Executor {
     @Override
     public void execute(Runnable task) {
         tasks.add(task);
+        ensureStarted();
         // Checked after adding: either the loop's last drain (after terminated) runs the task, or we take it back.
         if (terminated.isDone() && tasks.remove(task)) {
             throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
@@ -156,6 +171,9 @@ final class EventLoop implements Executor {
     }
 
     ByteBuffer scratch() {
+        if (scratch == null) {
+            scratch = DirectBuffers.take(scratchSize);   // a proxy that never forwards a byte never touches one
+        }
         return scratch;
     }
 
@@ -165,7 +183,15 @@ final class EventLoop implements Executor {
 
     /** Asks the loop to close every channel it still holds and end its thread. Thread-safe. */
     CompletableFuture<Void> shutdown() {
-        closing = true;
+        synchronized (this) {
+            closing = true;
+            if (!started) {
+                started = true;   // and never will be: execute() now rejects every task
+                closeQuietly(selector);
+                terminated.complete(null);
+                return terminated;
+            }
+        }
         selector.wakeup();
         return terminated;
     }
@@ -208,6 +234,11 @@ final class EventLoop implements Executor {
         long waitNanos = next.deadlineNanos - System.nanoTime();
         if (waitNanos <= 0) {
             selector.selectNow(dispatch);
+        } else if (waitNanos > PRECISE_WINDOW_NANOS) {
+            // A far deadline (a connect timeout, a long delay): epoll's whole milliseconds are fine until the
+            // deadline is near, and waking the waker thread at every turn would cost two futex calls and a
+            // context switch per turn. Wake up early (epoll may be a millisecond late) and be precise then.
+            selector.select(dispatch, TimeUnit.NANOSECONDS.toMillis(waitNanos - PRECISE_WINDOW_NANOS / 2));
         } else {
             // The waker ends the wait on time; select's own timeout (whole milliseconds, rounded up so a timer
             // never runs early) is only the fallback.
@@ -275,6 +306,12 @@ final class EventLoop implements Executor {
             closeQuietly(key.channel());
         }
         timers.clear();
+        // Every channel is closed, so no pipe reads into these any more: a later loop may have them.
+        buffers.recycleFree();
+        if (scratch != null) {
+            DirectBuffers.give(scratch);
+            scratch = null;
+        }
         try {
             selector.close();
         } catch (IOException e) {

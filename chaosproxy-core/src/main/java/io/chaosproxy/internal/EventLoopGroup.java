@@ -22,9 +22,6 @@ final class EventLoopGroup implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             loops[i] = new EventLoop("chaos-proxy-loop-" + group + "-" + i, chunkSize, maxRetainedChunks);
         }
-        for (EventLoop loop : loops) {
-            loop.start();
-        }
     }
 
     EventLoop next() {

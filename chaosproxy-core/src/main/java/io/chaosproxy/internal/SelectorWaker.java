@@ -14,6 +14,7 @@ final class SelectorWaker {
     private volatile long deadlineNanos;
     private volatile boolean armed;
     private volatile boolean stopped;
+    private volatile long parkedUntil = Long.MAX_VALUE;   // when the waker wakes by itself; MAX: never
 
     SelectorWaker(Selector selector, String threadName) {
         this.selector = selector;
@@ -21,17 +22,24 @@ final class SelectorWaker {
         thread.setDaemon(true);
     }
 
-    void start() {
-        thread.start();
-    }
+    private boolean started;   // loop thread only
+
 
     /** Called by the loop before it blocks: wake it at {@code deadline} unless it wakes up first. */
     void armAt(long deadline) {
-        boolean earlier = !armed || deadline - deadlineNanos < 0;
+        if (!started) {
+            // Started on first need: a proxy whose timers are all far away (or absent) never pays for a thread.
+            started = true;
+            thread.start();
+        }
         deadlineNanos = deadline;
         armed = true;
-        if (earlier) {
-            LockSupport.unpark(thread);   // a later deadline needs no syscall: the waker re-reads it when it wakes
+        // Unpark (a futex call, and a context switch) only when the waker would otherwise sleep past the
+        // deadline. The waker writes parkedUntil before re-reading deadlineNanos, and this reads parkedUntil
+        // after writing deadlineNanos: one of the two always sees the other's write.
+        long until = parkedUntil;
+        if (until == Long.MAX_VALUE || deadline - until < 0) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -40,8 +48,12 @@ final class SelectorWaker {
         armed = false;
     }
 
+    /** Ends the waker thread, if it ever started. Called by the loop thread as it ends. */
     void stop() {
         stopped = true;
+        if (!started) {
+            return;
+        }
         LockSupport.unpark(thread);
         try {
             thread.join(1000);
@@ -53,10 +65,17 @@ final class SelectorWaker {
     private void run() {
         while (!stopped) {
             if (!armed) {
-                LockSupport.park(this);
+                parkedUntil = Long.MAX_VALUE;
+                if (!armed) {
+                    LockSupport.park(this);
+                }
                 continue;
             }
             long deadline = deadlineNanos;
+            parkedUntil = deadline;
+            if (deadlineNanos != deadline) {
+                continue;   // moved while we were writing parkedUntil: read it again
+            }
             long wait = deadline - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(this, wait);
