@@ -121,6 +121,31 @@ class EventsTest {
     }
 
     @Test
+    void aListenerFailingAnAssertionBreaksNeitherTheLoopsNorClose() throws Exception {
+        AtomicInteger opened = new AtomicInteger();
+        try (TcpServer upstream = TcpServer.echo()) {
+            ChaosProxy proxy = ChaosProxy.builder()
+                    .listener(event -> {
+                        if (event instanceof ChaosEvent.ConnectionOpened) {
+                            opened.incrementAndGet();
+                            throw new AssertionError("a test's assertThat failed inside the listener");
+                        }
+                    })
+                    .route(0, upstream.address()).start();
+            for (int i = 0; i < 6; i++) {   // connections go round-robin: every loop hears the failure
+                try (Socket client = Sockets.connect(proxy.routes().get(0))) {
+                    client.getOutputStream().write(("ping " + i).getBytes(StandardCharsets.UTF_8));
+                    client.shutdownOutput();
+                    assertThat(Sockets.readAll(client)).isEqualTo("ping " + i);
+                }
+            }
+            assertThat(opened).hasValue(6);
+            proxy.close();
+            assertThat(Sockets.proxyThreads()).isEmpty();
+        }
+    }
+
+    @Test
     void aFaultAddedByTheListenerToTheThirdConnectionAppliesToItAloneFromItsFirstByte() throws Exception {
         ChaosListener cutThird = event -> {
             if (event instanceof ChaosEvent.ConnectionOpened opened && opened.connection().id() == 3) {

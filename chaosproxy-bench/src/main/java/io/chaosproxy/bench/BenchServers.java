@@ -10,7 +10,7 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Loopback upstreams for the in-process benchmarks: a thread per connection, closed with the server. */
+/** Loopback upstreams for the in-process benchmarks: a thread per served connection, closed with the server. */
 final class BenchServers implements AutoCloseable {
 
     /** What the upstream does with one connection. */
@@ -33,6 +33,9 @@ final class BenchServers implements AutoCloseable {
                 try {
                     Socket socket = server.accept();
                     sockets.add(socket);
+                    if (handler == null) {
+                        continue;   // held, not served: no thread whose heap would blur a measurement
+                    }
                     Thread worker = new Thread(() -> {
                         try (socket) {
                             handler.handle(socket);
@@ -77,9 +80,14 @@ final class BenchServers implements AutoCloseable {
         });
     }
 
-    /** Accepts and holds the connection open until the client closes it. */
-    static BenchServers hold() {
+    /** Reads each connection until the client closes it, then closes it too. */
+    static BenchServers drain() {
         return new BenchServers(socket -> socket.getInputStream().transferTo(OutputStream.nullOutputStream()));
+    }
+
+    /** Accepts each connection and holds it, without a thread, until the server closes. */
+    static BenchServers hold() {
+        return new BenchServers(null);
     }
 
     int port() {

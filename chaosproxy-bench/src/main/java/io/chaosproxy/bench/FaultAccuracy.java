@@ -18,7 +18,7 @@ final class FaultAccuracy {
 
     /** Added delay minus asked delay, p50 and p99, for 10 ms .. 1 s; idle, then with 1,000 connections open. */
     static void latency() throws Exception {
-        try (BenchServers echo = BenchServers.echo(); BenchServers hold = BenchServers.hold()) {
+        try (BenchServers echo = BenchServers.echo(); BenchServers hold = BenchServers.drain()) {
             double baseline = median(roundTrips(echo.port(), 500));
             for (int openConnections : new int[] {0, 1000}) {
                 for (long millis : new long[] {10, 100, 1000}) {

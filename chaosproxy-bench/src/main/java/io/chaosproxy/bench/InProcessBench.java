@@ -59,16 +59,23 @@ public final class InProcessBench {
      * held directly in the same run, so the benchmark's own sockets cancel out.
      */
     static void idleHeap(int count) throws Exception {
+        long direct;
         try (BenchServers upstream = BenchServers.hold()) {
-            long direct = heldHeap(count, upstream.port());
-            long proxied;
-            try (ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).start()) {
-                proxied = heldHeap(count, proxy.routes().get(0).localPort());
-            }
-            System.out.printf("idle connections: %d, heap after GC %.2f KiB each through the proxy"
-                    + " (%.2f KiB direct, %.2f KiB via proxy)%n", count, (proxied - direct) / 1024.0 / count,
-                    direct / 1024.0 / count, proxied / 1024.0 / count);
+            direct = heldHeap(count, upstream.port());
         }
+        long proxied;
+        try (BenchServers upstream = BenchServers.hold()) {
+            ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).start();
+            try {
+                proxied = heldHeap(count, proxy.routes().get(0).localPort());
+            } finally {
+                upstream.close();   // both ends gone: the proxy's connections end by themselves
+                proxy.close();
+            }
+        }
+        System.out.printf("idle connections: %d, heap after GC %.2f KiB each through the proxy"
+                + " (%.2f KiB direct, %.2f KiB via proxy; both ends of the benchmark's sockets are in this JVM)%n",
+                count, (proxied - direct) / 1024.0 / count, direct / 1024.0 / count, proxied / 1024.0 / count);
     }
 
     private static long heldHeap(int count, int port) throws Exception {

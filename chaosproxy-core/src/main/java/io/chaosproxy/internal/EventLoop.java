@@ -255,7 +255,7 @@ final class EventLoop implements Executor {
         IoHandler handler = (IoHandler) key.attachment();
         try {
             handler.onReady(key);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             log.error("handler {} failed; closing it", handler, e);
             try {
                 handler.onFailure();
@@ -276,7 +276,7 @@ final class EventLoop implements Executor {
             timer.armed = false;
             try {
                 timer.fire();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError e) {
                 log.error("timer task failed", e);
             }
         }
@@ -287,7 +287,7 @@ final class EventLoop implements Executor {
         while ((task = tasks.poll()) != null) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError e) {
                 log.error("loop task failed", e);
             }
         }

@@ -74,6 +74,12 @@ class BadInputTest {
     }
 
     @Test
+    void anUpstreamSupplierThatThrowsFailsTheClassWithItsRouteAndCause() {
+        assertThat(containerFailure(SupplierThrows.class))
+                .contains("ChaosProxyExtension", "route 'db'", "the upstream supplier failed", "container not started");
+    }
+
+    @Test
     void failedMethodRouteLeavesTheClassProxyAsItWas() {
         EngineExecutionResults results = Kit.run(HalfBadMethod.class);
         results.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
@@ -122,6 +128,17 @@ class BadInputTest {
     static class AnnotationAndField {
         @RegisterExtension
         static ChaosProxyExtension chaos = ChaosProxyExtension.builder().route("api", () -> "127.0.0.1:2").build();
+
+        @Test void neverRuns() { }
+    }
+
+    static class SupplierThrows {
+        @RegisterExtension
+        static ChaosProxyExtension chaos = ChaosProxyExtension.builder()
+                .route("db", () -> {
+                    throw new IllegalStateException("container not started");
+                })
+                .build();
 
         @Test void neverRuns() { }
     }

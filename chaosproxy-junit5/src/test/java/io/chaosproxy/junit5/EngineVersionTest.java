@@ -19,5 +19,9 @@ class EngineVersionTest {
         System.out.println("chaosproxy-junit5 tests run on JUnit Platform " + version);
         assertThat(EngineTestKit.engine("junit-jupiter")).isNotNull();
         assertThat(version).matches("(1\\.1[0-9]|6)\\..*");
+        String expected = System.getProperty("chaosproxy.expectedPlatform");
+        if (expected != null) {   // set by each surefire execution; absent when run from an IDE
+            assertThat(version).as("the engine this execution was set up to swap in").startsWith(expected);
+        }
     }
 }

@@ -192,7 +192,13 @@ public final class Lifecycle {
                 }
                 upstreams.add(null);
             } else {
-                String upstream = spec.upstream().get();
+                String upstream;
+                try {
+                    upstream = spec.upstream().get();
+                } catch (RuntimeException e) {
+                    throw new ExtensionConfigurationException(spec.label() + ": the upstream supplier failed ("
+                            + e + "); start what it reads (a container, a server) before the proxy starts", e);
+                }
                 if (upstream == null || upstream.isBlank()) {
                     throw new ExtensionConfigurationException(spec.label() + ": the upstream supplier gave \""
                             + upstream + "\"; expected host:port");

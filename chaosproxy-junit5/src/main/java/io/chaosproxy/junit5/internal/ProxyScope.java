@@ -5,10 +5,10 @@ import io.chaosproxy.Route;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -23,7 +23,7 @@ final class ProxyScope implements ExtensionContext.Store.CloseableResource, Auto
     private final boolean owned;
     private final Settings startedBy;
     private final List<String> addedRoutes = new ArrayList<>();          // guarded by this
-    private final Map<String, String> previousProperties = new LinkedHashMap<>();   // guarded by this; null: unset
+    private final Set<String> publishedKeys = new LinkedHashSet<>();     // guarded by this
     private final AtomicBoolean closed = new AtomicBoolean();
 
     ProxyScope(ChaosProxy proxy, boolean owned, Settings startedBy) {
@@ -55,10 +55,8 @@ final class ProxyScope implements ExtensionContext.Store.CloseableResource, Auto
     }
 
     private void set(String key, String value) {
-        String before = System.setProperty(key, value);
-        if (!previousProperties.containsKey(key)) {
-            previousProperties.put(key, before);
-        }
+        PublishedProperties.publish(this, key, value);
+        publishedKeys.add(key);
     }
 
     @Override
@@ -80,13 +78,9 @@ final class ProxyScope implements ExtensionContext.Store.CloseableResource, Auto
                     }
                 }
             } finally {
-                previousProperties.forEach((key, value) -> {
-                    if (value == null) {
-                        System.clearProperty(key);
-                    } else {
-                        System.setProperty(key, value);
-                    }
-                });
+                for (String key : publishedKeys) {
+                    PublishedProperties.withdraw(this, key);
+                }
             }
         }
     }
