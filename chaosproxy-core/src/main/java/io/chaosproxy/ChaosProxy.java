@@ -43,7 +43,10 @@ public final class ChaosProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChaosProxy.class);
 
     private final Engine engine;
-    private final Map<String, Route> routes = new LinkedHashMap<>();   // guarded by itself
+    private final Map<String, Route> routes = new LinkedHashMap<>();   // guarded by itself; changed by add/remove
+    // What readers see, without the lock: addRoute holds it while the accept loop binds, and a listener on
+    // that loop looking a route up must not wait for it.
+    private volatile Map<String, Route> routeView = Map.of();
     private int routesAdded;                                              // guarded by routes
     private final long seed;
     private final Duration shutdownTimeout;
@@ -56,6 +59,7 @@ public final class ChaosProxy implements AutoCloseable {
         this.shutdownTimeout = shutdownTimeout;
         for (RouteRuntime runtime : engine.routes()) {
             routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos));
+            publishRoutes();
         }
         routesAdded = routes.size();
     }
@@ -84,9 +88,7 @@ public final class ChaosProxy implements AutoCloseable {
 
     /** Every route, in the order they were declared or added. */
     public List<Route> routes() {
-        synchronized (routes) {
-            return List.copyOf(routes.values());
-        }
+        return List.copyOf(routeView.values());
     }
 
     /** Adds a route with no faults while the proxy runs; see {@link #addRoute(int, String, Consumer)}. */
@@ -127,6 +129,7 @@ public final class ChaosProxy implements AutoCloseable {
                 route.disable();
             }
             routes.put(route.name(), route);
+            publishRoutes();
             routesAdded++;
             log.info("chaos-proxy route={} added listening={} upstream={}", route.name(), route.localAddress(),
                     route.upstream());
@@ -144,6 +147,7 @@ public final class ChaosProxy implements AutoCloseable {
             Route route = route(name);
             engine.removeRoute(route.runtime());
             routes.remove(name);
+            publishRoutes();
             log.info("chaos-proxy route={} removed", name);
         }
     }
@@ -154,13 +158,16 @@ public final class ChaosProxy implements AutoCloseable {
      * @throws NoSuchElementException when there is none; the message lists the names there are
      */
     public Route route(String name) {
-        synchronized (routes) {
-            Route route = routes.get(name);
-            if (route == null) {
-                throw new NoSuchElementException("no route named '" + name + "'; routes: " + routes.keySet());
-            }
-            return route;
+        Map<String, Route> view = routeView;
+        Route route = view.get(name);
+        if (route == null) {
+            throw new NoSuchElementException("no route named '" + name + "'; routes: " + view.keySet());
         }
+        return route;
+    }
+
+    private void publishRoutes() {
+        routeView = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
     }
 
     /** The seed every random decision of this proxy derives from; pass it to {@link Builder#seed} to replay. */

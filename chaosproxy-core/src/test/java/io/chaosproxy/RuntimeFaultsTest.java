@@ -183,6 +183,28 @@ class RuntimeFaultsTest {
     }
 
     @Test
+    void aConnectionsOwnFaultCanBeRemovedRightAfterItIsAddedAndANameTakenIsRejectedAtOnce() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).start();
+                Socket client = Sockets.connect(proxy.routes().get(0))) {
+            Route route = proxy.routes().get(0);
+            await().until(() -> route.connections().size() == 1);
+            Connection connection = route.connections().get(0);
+            for (int i = 0; i < 50; i++) {   // each call is done when it returns: no stale view in between
+                connection.addFault(Fault.latency(Duration.ofMillis(5)).named("mine"));
+                assertThat(connection.faults()).extracting(Fault::name).containsExactly("mine");
+                assertThatThrownBy(() -> connection.addFault(Fault.slowClose(Duration.ofMillis(5)).named("mine")))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'mine' exists already");
+                connection.removeFault("mine");
+                assertThat(connection.faults()).isEmpty();
+            }
+            client.getOutputStream().write("still echoes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            client.shutdownOutput();
+            assertThat(Sockets.readAll(client)).isEqualTo("still echoes");
+        }
+    }
+
+    @Test
     void twoLatenciesWithDifferentNamesAddUp() throws Exception {
         try (TcpServer upstream = TcpServer.echo();
                 ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address())

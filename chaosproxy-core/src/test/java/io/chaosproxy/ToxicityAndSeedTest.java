@@ -77,6 +77,44 @@ class ToxicityAndSeedTest {
     }
 
     @Test
+    void updatingAFaultKeepsEachLiveConnectionsToxicityDecisionUnlessTheToxicityChanges() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().seed(5).route(0, upstream.address())
+                        .fault(Fault.latency(Duration.ofMillis(1)).toxicity(0.5).named("lag")).start()) {
+            Route route = proxy.routes().get(0);
+            List<Socket> clients = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 40; i++) {
+                    clients.add(Sockets.connect(route));
+                }
+                await().until(() -> route.connections().size() == 40);
+                Map<Long, Boolean> before = hasFault(route);
+                assertThat(before.values()).contains(true, false);   // both kinds, or the test proves nothing
+
+                route.updateFault(Fault.latency(Duration.ofMillis(2)).toxicity(0.5).named("lag"));
+                await().until(() -> route.connections().stream().flatMap(c -> c.faults().stream())
+                        .allMatch(f -> ((io.chaosproxy.fault.Latency) f).delay().toMillis() == 2));
+                assertThat(hasFault(route)).isEqualTo(before);
+
+                route.updateFault(Fault.latency(Duration.ofMillis(2)).toxicity(1.0).named("lag"));
+                await().until(() -> hasFault(route).values().stream().allMatch(b -> b));
+            } finally {
+                for (Socket client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    private static Map<Long, Boolean> hasFault(Route route) {
+        Map<Long, Boolean> result = new java.util.TreeMap<>();
+        for (Connection connection : route.connections()) {
+            result.put(connection.id(), !connection.faults().isEmpty());
+        }
+        return result;
+    }
+
+    @Test
     void theSameSeedReplaysEveryDecisionAndAnotherSeedDoesNot() throws Exception {
         Map<Long, List<String>> first = decisionLog(2024);
         Map<Long, List<String>> second = decisionLog(2024);

@@ -22,6 +22,11 @@ final class ConnectDelayStage implements Stage {
     }
 
     @Override
+    public boolean forwardsEveryChunkUnchanged() {
+        return true;
+    }
+
+    @Override
     public void onChunk(Chunk chunk) {
         context.forward(chunk);
     }

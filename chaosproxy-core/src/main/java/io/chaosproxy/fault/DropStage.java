@@ -23,6 +23,11 @@ final class DropStage implements Stage {
     }
 
     @Override
+    public boolean forwardsEveryChunkUnchanged() {
+        return true;
+    }
+
+    @Override
     public void onChunk(Chunk chunk) {
         context.forward(chunk);
     }

@@ -29,6 +29,11 @@ final class MaxLifetimeStage implements Stage {
     }
 
     @Override
+    public boolean forwardsEveryChunkUnchanged() {
+        return true;
+    }
+
+    @Override
     public void onChunk(Chunk chunk) {
         context.forward(chunk);
     }

@@ -25,6 +25,11 @@ final class ResetPeerStage implements Stage {
     }
 
     @Override
+    public boolean forwardsEveryChunkUnchanged() {
+        return true;
+    }
+
+    @Override
     public void onChunk(Chunk chunk) {
         context.forward(chunk);
     }

@@ -30,6 +30,7 @@ final class Pipe {
     private final long lowWater;
     private final ArrayDeque<Chunk> outbound = new ArrayDeque<>(0);   // grows on first use only
     private StageContext head;
+    private int dataStages;        // stages in the chain that act on data; the others are bypassed by the fast path
     private long held;             // read from the source and not yet written to the sink (or discarded)
     private volatile long forwarded;   // read by other threads through Connection.bytesUpstream()
     private boolean started;
@@ -54,6 +55,9 @@ final class Pipe {
     StageContext insertAfter(FaultEntry entry, StageContext after, java.util.SplittableRandom random) {
         StageContext context = new StageContext(this, entry, loop, random);
         context.stage = entry.fault().newStage(context);
+        if (!context.stage.forwardsEveryChunkUnchanged()) {
+            dataStages++;
+        }
         if (after != null) {
             context.next = after.next;
             after.next = context;
@@ -76,6 +80,9 @@ final class Pipe {
     /** Takes the stage out of the chain; what it held moves on to the stage behind it, in order. */
     void remove(StageContext context) {
         context.stage.onRemove();
+        if (!context.stage.forwardsEveryChunkUnchanged()) {
+            dataStages--;
+        }
         ArrayDeque<Chunk> leftovers = context.detach();
         StageContext previous = null;
         for (StageContext c = head; c != null && c != context; c = c.next) {
@@ -101,7 +108,7 @@ final class Pipe {
     }
 
     void onReadable() {
-        if (head == null && outbound.isEmpty()) {
+        if (dataStages == 0 && outbound.isEmpty()) {
             readStraightThrough();
         } else {
             readIntoChunks();

@@ -51,7 +51,6 @@ final class ProxiedConnection implements IoHandler, Connection {
     private final List<FaultEntry> entries = new ArrayList<>(0);
     private volatile List<Fault> activeFaults = List.of();
     private volatile List<String> faultNames = List.of();
-    private volatile List<String> ownFaultNames = List.of();
     private Timer connectTimer;
     private long connectDelayNanos;
     private boolean started;
@@ -393,7 +392,10 @@ final class ProxiedConnection implements IoHandler, Connection {
 
     private void replaceEntry(FaultEntry old, Fault fault) {
         int position = entries.indexOf(old);
-        boolean active = random.nextDouble() < fault.toxicity();
+        // Toxicity is decided once per connection: a changed delay keeps the decision, a changed toxicity
+        // decides again. The roll is drawn either way, so the decisions after it do not depend on which it was.
+        boolean rolled = random.nextDouble() < fault.toxicity();
+        boolean active = fault.toxicity() == old.fault().toxicity() ? old.active : rolled;
         FaultEntry entry = new FaultEntry(fault, this, old.own, active);
         if (active) {
             if (appliesTo(fault, Direction.DOWNSTREAM)) {
@@ -464,19 +466,14 @@ final class ProxiedConnection implements IoHandler, Connection {
     private void publishFaults() {
         List<Fault> active = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        List<String> own = new ArrayList<>();
         for (FaultEntry entry : entries) {
             names.add(entry.fault().name());
-            if (entry.own) {
-                own.add(entry.fault().name());
-            }
             if (entry.active) {
                 active.add(entry.fault());
             }
         }
         activeFaults = List.copyOf(active);
         faultNames = List.copyOf(names);
-        ownFaultNames = List.copyOf(own);
     }
 
     // ---- Connection, thread-safe ----
@@ -524,35 +521,37 @@ final class ProxiedConnection implements IoHandler, Connection {
     @Override
     public void addFault(Fault fault) {
         java.util.Objects.requireNonNull(fault, "fault");
-        if (faultNames.contains(fault.name())) {
-            throw new IllegalArgumentException("connection " + id + " of route '" + route.name()
-                    + "': a fault named '" + fault.name() + "' exists already; name it otherwise with named(...)");
-        }
-        onLoop(() -> {
-            if (!closed && entryNamed(fault.name()) == null) {
-                addEntry(fault, true);
-                publishFaults();
+        onLoopAndWait(() -> {
+            if (closed) {
+                return;   // it may end at any moment: adding to a closed connection is harmless
             }
+            if (entryNamed(fault.name()) != null) {
+                throw new IllegalArgumentException("connection " + id + " of route '" + route.name()
+                        + "': a fault named '" + fault.name() + "' exists already; name it otherwise with named(...)");
+            }
+            addEntry(fault, true);
+            publishFaults();
         });
     }
 
     @Override
     public void removeFault(String name) {
         java.util.Objects.requireNonNull(name, "name");
-        if (!faultNames.contains(name)) {
-            throw new NoSuchElementException("connection " + id + " of route '" + route.name()
-                    + "' has no fault named '" + name + "'; it has " + faultNames);
-        }
-        if (!ownFaultNames.contains(name)) {
-            throw new IllegalArgumentException("connection " + id + ": '" + name + "' is a fault of route '"
-                    + route.name() + "'; remove it with route.removeFault(\"" + name + "\")");
-        }
-        onLoop(() -> {
-            FaultEntry entry = entryNamed(name);
-            if (entry != null && entry.own) {
-                removeEntry(entry);
-                publishFaults();
+        onLoopAndWait(() -> {
+            if (closed) {
+                return;
             }
+            FaultEntry entry = entryNamed(name);
+            if (entry == null) {
+                throw new NoSuchElementException("connection " + id + " of route '" + route.name()
+                        + "' has no fault named '" + name + "'; it has " + faultNames);
+            }
+            if (!entry.own) {
+                throw new IllegalArgumentException("connection " + id + ": '" + name + "' is a fault of route '"
+                        + route.name() + "'; remove it with route.removeFault(\"" + name + "\")");
+            }
+            removeEntry(entry);
+            publishFaults();
         });
     }
 
@@ -569,6 +568,26 @@ final class ProxiedConnection implements IoHandler, Connection {
     @Override
     public void reset() {
         onLoop(() -> closeBy("reset by the test", true));
+    }
+
+    /**
+     * Runs the change on this connection's loop and returns once it is done, so that the next call sees it and
+     * its errors reach the caller. From another loop of the proxy (a listener acting on a connection elsewhere)
+     * it is only posted: one loop waiting for another could deadlock.
+     */
+    private void onLoopAndWait(Runnable change) {
+        if (loop.inLoop() || !route.engineInLoop()) {
+            try {
+                loop.call(() -> {
+                    change.run();
+                    return null;
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the proxy is closed, and this connection with it
+            }
+        } else {
+            loop.execute(change);
+        }
     }
 
     /** Runs now when called on this connection's loop (from a listener), else posts it there. */

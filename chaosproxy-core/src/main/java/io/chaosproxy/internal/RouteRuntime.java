@@ -36,10 +36,13 @@ public final class RouteRuntime implements IoHandler {
     private final RouteCounters counters = new RouteCounters();
     private final SplittableRandom random;   // accept loop only: connection seeds follow accept order
     private final Set<ProxiedConnection> connections = ConcurrentHashMap.newKeySet();
-    private final Object lock = new Object();
+    private final Object lock = new Object();           // the fault list
+    // The listener's own lock, never held by a fault change: disable() waits for the accept loop while holding
+    // it, and a listener running on that loop may change faults meanwhile.
+    private final Object listenerLock = new Object();
     private volatile List<Fault> faults;
     private volatile boolean enabled = true;
-    private ServerSocketChannel listener;     // guarded by lock
+    private ServerSocketChannel listener;     // guarded by listenerLock
     private SelectionKey listenerKey;         // accept loop only
     private volatile InetSocketAddress localAddress;
 
@@ -139,6 +142,11 @@ public final class RouteRuntime implements IoHandler {
         }
     }
 
+    /** Whether the caller runs on one of this proxy's loops. */
+    boolean engineInLoop() {
+        return engine.inLoop();
+    }
+
     void connectionClosed(ProxiedConnection connection) {
         if (connections.remove(connection)) {
             counters.closed();
@@ -222,7 +230,7 @@ public final class RouteRuntime implements IoHandler {
 
     /** Closes the listener (clients get "connection refused") and cuts every live connection. */
     public void disable() {
-        synchronized (lock) {
+        synchronized (listenerLock) {
             if (!enabled) {
                 return;
             }
@@ -235,7 +243,7 @@ public final class RouteRuntime implements IoHandler {
 
     /** Binds the same port again. */
     public void enable() {
-        synchronized (lock) {
+        synchronized (listenerLock) {
             if (enabled) {
                 return;
             }
@@ -263,7 +271,7 @@ public final class RouteRuntime implements IoHandler {
 
     /** Stops accepting and frees the port before returning. Idempotent; any thread. */
     void closeListener() {
-        synchronized (lock) {
+        synchronized (listenerLock) {
             ServerSocketChannel channel = listener;
             if (channel == null) {
                 return;

@@ -11,6 +11,14 @@ public interface Stage {
     default void onStart() {
     }
 
+    /**
+     * Whether this stage passes every chunk on at once and unchanged (it acts on the connection, by timer or at
+     * start, not on data). The pipe then lets data bypass it, so such faults keep the fast path.
+     */
+    default boolean forwardsEveryChunkUnchanged() {
+        return false;
+    }
+
     /** Takes a chunk; the stage owns it until it forwards, holds or discards it through its context. */
     void onChunk(Chunk chunk);
 
