@@ -64,11 +64,24 @@ class RoutingTest {
     }
 
     @Test
-    void ipv6UpstreamIsReached() throws Exception {
-        try (TcpServer upstream = TcpServer.identity("v6");
-                ChaosProxy proxy = ChaosProxy.builder().route(0, "[::ffff:127.0.0.1]:" + upstream.port()).start();
-                Socket client = Sockets.connect(proxy.routes().get(0))) {
+    void ipv6UpstreamAndListenerCarryTheConnection() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        org.junit.jupiter.api.Assumptions.assumeTrue(canBind(v6), "this machine has no IPv6 loopback");
+        // The upstream listens on ::1 only, so an IPv4 path could not reach it.
+        try (TcpServer upstream = TcpServer.identityOn(v6, "v6");
+                ChaosProxy proxy = ChaosProxy.builder().bindAddress("::1")
+                        .route(0, "[::1]:" + upstream.port()).start();
+                Socket client = new Socket(v6, proxy.routes().get(0).localPort())) {
+            assertThat(proxy.routes().get(0).localAddress().getAddress()).isEqualTo(v6);
             assertThat(Sockets.readAll(client)).isEqualTo("v6");
+        }
+    }
+
+    private static boolean canBind(InetAddress address) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, address)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 }

@@ -34,9 +34,13 @@ final class TcpServer implements AutoCloseable {
     private final Thread acceptor;
 
     private TcpServer(Handler handler) {
+        this(handler, InetAddress.getLoopbackAddress());
+    }
+
+    private TcpServer(Handler handler, InetAddress bindAddress) {
         this.handler = handler;
         try {
-            server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+            server = new ServerSocket(0, 1024, bindAddress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,11 +64,16 @@ final class TcpServer implements AutoCloseable {
 
     /** Writes {@code identity} and closes. */
     static TcpServer identity(String identity) {
-        return start(socket -> {
+        return identityOn(InetAddress.getLoopbackAddress(), identity);
+    }
+
+    /** As {@link #identity}, listening on {@code bindAddress} only. */
+    static TcpServer identityOn(InetAddress bindAddress, String identity) {
+        return new TcpServer(socket -> {
             socket.getOutputStream().write(identity.getBytes(StandardCharsets.UTF_8));
             socket.shutdownOutput();
             socket.getInputStream().transferTo(OutputStream.nullOutputStream());
-        });
+        }, bindAddress);
     }
 
     /** Reads one byte, records when it arrived in {@code arrivedNanos}, answers one byte, waits for the close. */
