@@ -170,7 +170,7 @@ class EventsTest {
                 }
             }
             assertThat(proxy.routes().get(0).faults()).isEmpty();
-            assertThat(proxy.metrics().faultsInjected()).isEqualTo(Map.of("limit_data", 1L));
+            assertThat(proxy.metrics().faultsInjected()).isEqualTo(Map.of("limit_data", 1L, "latency", 1L));
         }
     }
 
@@ -196,6 +196,36 @@ class EventsTest {
             assertThat(proxy.metrics().faultsInjected()).isEqualTo(Map.of("corrupt", 6L, "slow_close", 2L));
             assertThat(proxy.metrics().bytesCorrupted()).isEqualTo(6);
             assertThat(events).filteredOn(ChaosEvent.FaultInjected.class::isInstance).hasSize(8);
+        }
+    }
+
+    @Test
+    void continuousFaultsAreReportedOncePerConnectionAndDirectionWhenTheyFirstHoldData() throws Exception {
+        List<ChaosEvent> events = new CopyOnWriteArrayList<>();
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().listener(events::add).route(0, upstream.address())
+                        .fault(Fault.latency(Duration.ofMillis(1)).direction(Direction.BOTH))
+                        .bandwidth(10_000_000)
+                        .slicer(4, 0, Duration.ZERO)
+                        .start()) {
+            for (int i = 0; i < 2; i++) {
+                try (Socket client = Sockets.connect(proxy.routes().get(0))) {
+                    OutputStream out = client.getOutputStream();
+                    for (int exchange = 0; exchange < 3; exchange++) {
+                        out.write("0123456789".getBytes(StandardCharsets.US_ASCII));
+                        assertThat(client.getInputStream().readNBytes(10))
+                                .isEqualTo("0123456789".getBytes(StandardCharsets.US_ASCII));
+                    }
+                }
+            }
+            await().until(() -> closedEvents(events).size() == 2);
+            // Two connections: latency both ways (2 each), bandwidth and slicer downstream (1 each).
+            assertThat(proxy.metrics().faultsInjected())
+                    .isEqualTo(Map.of("latency", 4L, "bandwidth", 2L, "slicer", 2L));
+            assertThat(events).filteredOn(ChaosEvent.FaultInjected.class::isInstance)
+                    .extracting(e -> ((ChaosEvent.FaultInjected) e).detail())
+                    .contains("delaying each chunk 1ms", "limiting to 10000000 bytes/s",
+                            "slicing into 4 ± 0 bytes, 0us apart");
         }
     }
 

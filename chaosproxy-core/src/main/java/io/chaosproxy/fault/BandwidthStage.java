@@ -19,6 +19,7 @@ final class BandwidthStage implements Stage {
     private double credit;
     private long refilledNanos;
     private boolean backlogged;   // chunks waited through the whole time since the last refill
+    private boolean reported;
 
     BandwidthStage(Bandwidth fault, StageContext context) {
         this.bytesPerSecond = fault.bytesPerSecond();
@@ -30,6 +31,10 @@ final class BandwidthStage implements Stage {
 
     @Override
     public void onChunk(Chunk chunk) {
+        if (!reported && !chunk.isEnd()) {
+            reported = true;   // reported once, when it first holds data
+            context.injected("limiting to " + bytesPerSecond + " bytes/s");
+        }
         context.hold(chunk);
         if (bytesPerSecond > 0 && !timer.isArmed()) {
             pump();

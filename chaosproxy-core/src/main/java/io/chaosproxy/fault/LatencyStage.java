@@ -9,6 +9,7 @@ final class LatencyStage implements Stage {
     private final long delayNanos;
     private final long jitterNanos;
     private final StageContext context;
+    private boolean reported;
 
     LatencyStage(Latency fault, StageContext context) {
         this.delayNanos = fault.delay().toNanos();
@@ -18,6 +19,12 @@ final class LatencyStage implements Stage {
 
     @Override
     public void onChunk(Chunk chunk) {
+        if (!reported && !chunk.isEnd()) {
+            // A continuous fault is reported once, when it first holds data: an event per chunk would flood.
+            reported = true;
+            context.injected("delaying each chunk " + delayNanos / 1_000_000 + "ms"
+                    + (jitterNanos > 0 ? " ± " + jitterNanos / 1_000_000 + "ms" : ""));
+        }
         long delay = delayNanos;
         if (jitterNanos > 0) {
             delay = Math.max(0, delay + context.random().nextLong(-jitterNanos, jitterNanos + 1));

@@ -11,6 +11,7 @@ final class SlicerStage implements Stage {
     private final long delayNanos;
     private final StageContext context;
     private final StageTimer timer;
+    private boolean reported;
 
     SlicerStage(Slicer fault, StageContext context) {
         this.fault = fault;
@@ -21,6 +22,11 @@ final class SlicerStage implements Stage {
 
     @Override
     public void onChunk(Chunk chunk) {
+        if (!reported && !chunk.isEnd()) {
+            reported = true;   // reported once, when it first holds data
+            context.injected("slicing into " + fault.averageSize() + " ± " + fault.sizeVariation() + " bytes, "
+                    + delayNanos / 1_000 + "us apart");
+        }
         context.hold(chunk);
         if (!timer.isArmed()) {
             sendSlice();
