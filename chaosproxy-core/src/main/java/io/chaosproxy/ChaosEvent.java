@@ -36,7 +36,8 @@ public sealed interface ChaosEvent {
     /**
      * The upstream could not be reached.
      *
-     * @param kind {@code refused}, {@code timeout}, {@code unreachable} or {@code other}
+     * @param kind {@code refused}, {@code timeout}, {@code unreachable}, {@code unresolved} (a route that
+     *             resolves its upstream on each connection found no such host) or {@code other}
      */
     record UpstreamError(Connection connection, String kind, String message) implements ChaosEvent {
     }

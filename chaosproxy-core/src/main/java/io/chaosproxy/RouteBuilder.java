@@ -22,6 +22,7 @@ public final class RouteBuilder {
     private final List<Fault> faults = new ArrayList<>();
     private String name;
     private boolean enabled = true;
+    private boolean resolveOnConnect;
 
     RouteBuilder(ChaosProxy.Builder proxy, int index, int localPort, String upstream) {
         this.proxy = proxy;
@@ -54,6 +55,17 @@ public final class RouteBuilder {
      */
     public RouteBuilder enabled(boolean enabled) {
         this.enabled = enabled;
+        return this;
+    }
+
+    /**
+     * Looks the upstream's host up for each new connection instead of once at start, as Toxiproxy does: an
+     * unknown host then no longer fails the start; each connection made while it is unknown is closed (an
+     * {@code unresolved} upstream error). For hosts that appear later (a container's name) or whose address
+     * changes. Default false: the host is resolved at start, and an unknown host fails it.
+     */
+    public RouteBuilder resolveUpstreamOnConnect(boolean resolveOnConnect) {
+        this.resolveOnConnect = resolveOnConnect;
         return this;
     }
 
@@ -178,7 +190,7 @@ public final class RouteBuilder {
     }
 
     RouteConfig config() {
-        return new RouteConfig(effectiveName(), localPort, upstream, faults);
+        return new RouteConfig(effectiveName(), localPort, upstream, faults, resolveOnConnect);
     }
 
     boolean isEnabled() {

@@ -45,6 +45,41 @@ class UpstreamFailureTest {
     }
 
     @Test
+    void aRouteResolvingOnConnectStartsWithAnUnknownHostAndClosesItsConnectionsAsUnresolved() throws Exception {
+        List<ChaosEvent.UpstreamError> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ChaosProxy proxy = ChaosProxy.builder()
+                .listener(event -> {
+                    if (event instanceof ChaosEvent.UpstreamError error) {
+                        errors.add(error);
+                    }
+                })
+                .route(0, "no-such-host.invalid:5432").name("later").resolveUpstreamOnConnect(true)
+                .start();
+        try (TcpServer upstream = TcpServer.echo()) {
+            Route later = proxy.route("later");
+            assertThat(later.upstream()).isEqualTo("no-such-host.invalid:5432");
+            try (Socket client = Sockets.connect(later)) {
+                assertThat(endsWithoutData(client)).isTrue();
+            }
+            await().until(() -> errors.size() == 1);
+            assertThat(errors.get(0).kind()).isEqualTo("unresolved");
+            assertThat(errors.get(0).message()).contains("unknown host no-such-host.invalid");
+            assertThat(later.metrics().upstreamFailures()).containsEntry("unresolved", 1L);
+
+            // A name that does resolve is looked up for each connection, off the event loop.
+            proxy.addRoute(0, "localhost:" + upstream.port(), r -> r.name("named").resolveUpstreamOnConnect(true));
+            try (Socket client = Sockets.connect(proxy.route("named"))) {
+                client.getOutputStream().write("resolved".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                client.shutdownOutput();
+                assertThat(Sockets.readAll(client)).isEqualTo("resolved");
+            }
+        } finally {
+            proxy.close();
+        }
+        assertThat(Sockets.proxyThreads()).isEmpty();
+    }
+
+    @Test
     void clientResetReachesTheUpstreamAsAReset() throws Exception {
         CompletableFuture<Throwable> upstreamSaw = new CompletableFuture<>();
         try (TcpServer upstream = TcpServer.start(socket -> {

@@ -17,6 +17,7 @@ public final class Engine {
     private final Events events;
     private final List<RouteRuntime> routes = new CopyOnWriteArrayList<>();
     private final EngineSettings settings;
+    private final UpstreamResolver resolver;
     private final AtomicLong connectionIds = new AtomicLong();
     private final Object activeLock = new Object();
     private int active;   // guarded by activeLock
@@ -25,6 +26,7 @@ public final class Engine {
         this.settings = settings;
         this.events = new Events(listeners);
         this.loops = new EventLoopGroup(settings.eventLoops(), settings.chunkSize(), MAX_RETAINED_CHUNKS);
+        this.resolver = new UpstreamResolver(loops.name());
     }
 
     /**
@@ -35,7 +37,7 @@ public final class Engine {
         List<InetSocketAddress> upstreams = new ArrayList<>();
         for (RouteConfig config : configs) {
             try {
-                upstreams.add(config.upstream().resolve());
+                upstreams.add(resolveAtStart(config));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("route '" + config.name() + "': " + e.getMessage(), e);
             }
@@ -51,9 +53,14 @@ public final class Engine {
             return engine;
         } catch (RuntimeException e) {
             engine.stopAccepting();
-            engine.loops.close();
+            engine.closeLoops();
             throw e;
         }
+    }
+
+    /** The upstream's address, or null for a route that resolves it for each connection. */
+    private static InetSocketAddress resolveAtStart(RouteConfig config) {
+        return config.resolveOnConnect() ? null : config.upstream().resolve();
     }
 
     public List<RouteRuntime> routes() {
@@ -64,7 +71,7 @@ public final class Engine {
     public RouteRuntime addRoute(RouteConfig config) {
         InetSocketAddress upstream;
         try {
-            upstream = config.upstream().resolve();
+            upstream = resolveAtStart(config);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("route '" + config.name() + "': " + e.getMessage(), e);
         }
@@ -105,6 +112,7 @@ public final class Engine {
 
     /** Closes what is left and ends every loop thread. */
     public void closeLoops() {
+        resolver.close();
         loops.close();
     }
 
@@ -115,6 +123,10 @@ public final class Engine {
 
     Events events() {
         return events;
+    }
+
+    UpstreamResolver resolver() {
+        return resolver;
     }
 
     EventLoop nextLoop() {

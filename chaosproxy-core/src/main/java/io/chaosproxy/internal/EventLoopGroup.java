@@ -15,13 +15,19 @@ final class EventLoopGroup implements AutoCloseable {
 
     private final EventLoop[] loops;
     private final AtomicInteger next = new AtomicInteger();
+    private final int group;
 
     EventLoopGroup(int size, int chunkSize, int maxRetainedChunks) {
-        int group = GROUP_IDS.incrementAndGet();
+        group = GROUP_IDS.incrementAndGet();
         loops = new EventLoop[size];
         for (int i = 0; i < size; i++) {
             loops[i] = new EventLoop("chaos-proxy-loop-" + group + "-" + i, chunkSize, maxRetainedChunks);
         }
+    }
+
+    /** The number that names this group's threads: {@code chaos-proxy-loop-<name>-<n>}. */
+    String name() {
+        return String.valueOf(group);
     }
 
     EventLoop next() {

@@ -123,10 +123,27 @@ final class ProxiedConnection implements IoHandler, Connection {
             return;
         }
         connecting = true;
+        InetSocketAddress target = route.upstreamAddress();
+        if (target == null) {
+            route.resolver().resolve(route.config().upstream(), loop, this::connectTo,
+                    unknown -> {
+                        if (!closed) {
+                            upstreamFailed("unresolved", unknown.getMessage());
+                        }
+                    });
+        } else {
+            connectTo(target);
+        }
+    }
+
+    private void connectTo(InetSocketAddress target) {
+        if (closed) {
+            return;
+        }
         try {
             configure(upstream.channel);
             upstream.key = loop.register(upstream.channel, 0, this);
-            if (upstream.channel.connect(route.upstreamAddress())) {
+            if (upstream.channel.connect(target)) {
                 onConnected();
             } else {
                 upstream.want(SelectionKey.OP_CONNECT, true);
@@ -495,7 +512,9 @@ final class ProxiedConnection implements IoHandler, Connection {
 
     @Override
     public InetSocketAddress upstreamAddress() {
-        return route.upstreamAddress();
+        InetSocketAddress resolved = route.upstreamAddress();
+        return resolved != null ? resolved
+                : InetSocketAddress.createUnresolved(route.config().upstream().host(), route.config().upstream().port());
     }
 
     @Override

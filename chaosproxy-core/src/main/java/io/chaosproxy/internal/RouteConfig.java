@@ -10,8 +10,10 @@ import java.util.List;
  * @param localPort  0 for an ephemeral port
  * @param upstream   where connections go
  * @param faults     the route's faults, in order, names unique
+ * @param resolveOnConnect whether the upstream's host is looked up for each connection rather than at start
  */
-public record RouteConfig(String name, int localPort, HostPort upstream, List<Fault> faults) {
+public record RouteConfig(String name, int localPort, HostPort upstream, List<Fault> faults,
+                          boolean resolveOnConnect) {
 
     public RouteConfig {
         faults = List.copyOf(faults);

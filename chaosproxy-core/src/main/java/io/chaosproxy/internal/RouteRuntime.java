@@ -142,6 +142,10 @@ public final class RouteRuntime implements IoHandler {
         }
     }
 
+    UpstreamResolver resolver() {
+        return engine.resolver();
+    }
+
     /** Whether the caller runs on one of this proxy's loops. */
     boolean engineInLoop() {
         return engine.inLoop();
@@ -314,6 +318,7 @@ public final class RouteRuntime implements IoHandler {
         return engine.events();
     }
 
+    /** The upstream's address; null for a route that resolves it for each connection. */
     InetSocketAddress upstreamAddress() {
         return upstreamAddress;
     }

@@ -1,0 +1,61 @@
+package io.chaosproxy.internal;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Looks upstream hosts up for routes that resolve on each connection. A lookup blocks (DNS can take seconds),
+ * so it runs here, never on an event loop; the answer goes back to the connection's loop. Threads are made on
+ * first need and end after a second idle, so a proxy that never resolves late has none.
+ */
+final class UpstreamResolver {
+    private final ThreadPoolExecutor executor;
+
+    UpstreamResolver(String proxyName) {
+        AtomicInteger count = new AtomicInteger();
+        executor = new ThreadPoolExecutor(2, 2, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = new Thread(task, "chaos-proxy-resolver-" + proxyName + "-" + count.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.allowCoreThreadTimeOut(true);
+    }
+
+    /** Resolves {@code upstream} off the loop, then calls back on {@code loop}: the address, or the failure. */
+    void resolve(HostPort upstream, EventLoop loop, Consumer<InetSocketAddress> resolved,
+            Consumer<IllegalArgumentException> failed) {
+        try {
+            executor.execute(() -> {
+                Runnable answer;
+                try {
+                    InetSocketAddress address = upstream.resolve();
+                    answer = () -> resolved.accept(address);
+                } catch (IllegalArgumentException e) {
+                    answer = () -> failed.accept(e);
+                }
+                try {
+                    loop.execute(answer);
+                } catch (RejectedExecutionException closed) {
+                    // the proxy closed meanwhile, and the connection with it
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            failed.accept(new IllegalArgumentException("the proxy is closing"));
+        }
+    }
+
+    /** Stops taking lookups and waits briefly for those under way (a lookup cannot be interrupted). */
+    void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
