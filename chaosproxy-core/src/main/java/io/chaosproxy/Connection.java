@@ -20,7 +20,10 @@ public interface Connection {
     /** The client's address. */
     InetSocketAddress clientAddress();
 
-    /** The upstream's address. */
+    /**
+     * The upstream address this connection goes to; for a route that resolves its upstream on each connection,
+     * unresolved (host and port only) until the lookup is done.
+     */
     InetSocketAddress upstreamAddress();
 
     /** Bytes written to the upstream so far. */

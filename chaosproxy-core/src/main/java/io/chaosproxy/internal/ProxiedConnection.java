@@ -58,6 +58,7 @@ final class ProxiedConnection implements IoHandler, Connection {
     private boolean hanging;
     private boolean closed;
     private volatile boolean open = true;
+    private volatile InetSocketAddress upstreamTarget;   // the address connected to, once known
 
     ProxiedConnection(long id, RouteRuntime route, EventLoop loop, SocketChannel clientChannel, long seed)
             throws IOException {
@@ -140,6 +141,7 @@ final class ProxiedConnection implements IoHandler, Connection {
         if (closed) {
             return;
         }
+        upstreamTarget = target;
         try {
             configure(upstream.channel);
             upstream.key = loop.register(upstream.channel, 0, this);
@@ -512,7 +514,7 @@ final class ProxiedConnection implements IoHandler, Connection {
 
     @Override
     public InetSocketAddress upstreamAddress() {
-        InetSocketAddress resolved = route.upstreamAddress();
+        InetSocketAddress resolved = upstreamTarget != null ? upstreamTarget : route.upstreamAddress();
         return resolved != null ? resolved
                 : InetSocketAddress.createUnresolved(route.config().upstream().host(), route.config().upstream().port());
     }

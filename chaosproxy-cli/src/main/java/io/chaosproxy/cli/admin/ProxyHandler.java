@@ -3,13 +3,18 @@ package io.chaosproxy.cli.admin;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /proxies/{proxy}}: read, update (POST or PATCH, missing fields keep their values) and delete one
  * proxy. A new {@code listen} or {@code upstream} re-creates the route, keeping its toxics and cutting its
- * connections, as Toxiproxy restarts the proxy.
+ * connections, as Toxiproxy restarts the proxy; {@code enabled} alone only takes the route down or up. An
+ * update that fails leaves the proxy as it was: its connections, counters and port.
  */
 final class ProxyHandler extends Resource {
+    private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
+
     private final ChaosProxy proxy;
 
     ProxyHandler(ChaosProxy proxy) {
@@ -44,11 +49,12 @@ final class ProxyHandler extends Resource {
         if (moved) {
             ProxySpec next = new ProxySpec(name, port != null ? port : old.port(),
                     upstream != null ? upstream : old.upstream(), enabled, old.faults());
+            next.check(proxy, route);   // before the running route is touched
             proxy.removeRoute(name);
             try {
                 route = next.add(proxy);
             } catch (RuntimeException e) {
-                old.add(proxy);   // the update failed as a whole: the proxy is as it was
+                restore(old, e);
                 throw e;
             }
         } else if (enabled != route.isEnabled()) {
@@ -59,6 +65,16 @@ final class ProxyHandler extends Resource {
             }
         }
         return Response.json(200, ProxySpec.json(route));
+    }
+
+    /** Puts the old route back after a failure {@link ProxySpec#check} could not foresee (a race for the port). */
+    private void restore(ProxySpec old, RuntimeException failure) {
+        try {
+            old.add(proxy);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            log.warn("proxy={} update failed and the old proxy could not be restored: {}", old.name(), e.toString());
+        }
     }
 
     @Override

@@ -7,8 +7,13 @@ import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Direction;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
+import io.chaosproxy.internal.HostPort;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -63,10 +68,52 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
                 + " e.g. 127.0.0.1:0 for an ephemeral port");
     }
 
+    /**
+     * Fails as {@link #add} would, before anything changes, for what can be known in advance: an upstream that
+     * is malformed, a port another route has, a port something else listens on. An update
+     * calls this first, so that a rejected change leaves the running route untouched.
+     *
+     * @param replacing the route this one will replace; the port it holds is free to take
+     */
+    void check(ChaosProxy proxy, Route replacing) {
+        checkUpstream();
+        if (port == 0 || (port == replacing.localPort() && replacing.isEnabled())) {
+            return;   // ephemeral, or the port the replaced route holds until it is removed
+        }
+        for (Route other : proxy.routes()) {
+            if (other != replacing && other.localPort() == port) {
+                throw new IllegalArgumentException("route '" + name + "': localPort " + port + " is used by route '"
+                        + other.name() + "' too; use another port or 0");
+            }
+        }
+        InetSocketAddress address = new InetSocketAddress(replacing.localAddress().getAddress(), port);
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);   // as the route binds
+            probe.bind(address);
+        } catch (BindException e) {
+            throw new IllegalStateException("port " + port + " is already in use (route '" + name
+                    + "'); pick a free port or 0 for an ephemeral one", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("route '" + name + "': cannot listen on " + address + ": " + e, e);
+        }
+    }
+
+    /**
+     * Checks the upstream's form with the engine's own parser. Its host is not looked up: as in Toxiproxy, a
+     * proxy may name a host that resolves only later, and each connection looks it up.
+     */
+    private void checkUpstream() {
+        try {
+            HostPort.parse(upstream);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("route '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
     /** Adds the route this describes, with its toxics, disabled if it says so. */
     Route add(ChaosProxy proxy) {
         Route route = proxy.addRoute(port, upstream, builder -> {
-            builder.name(name);
+            builder.name(name).resolveUpstreamOnConnect(true);   // Toxiproxy resolves at each connect
             if (faults != null) {
                 faults.forEach(builder::fault);
             }
@@ -98,6 +145,9 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
     }
 
     static String listen(InetSocketAddress address) {
+        if (address.isUnresolved()) {
+            return address.getHostString() + ":" + address.getPort();   // not looked up yet
+        }
         String host = address.getAddress().getHostAddress();
         if (address.getAddress() instanceof Inet6Address) {
             int scope = host.indexOf('%');

@@ -1,12 +1,29 @@
 package io.chaosproxy.cli.admin;
 
+import static java.time.temporal.ChronoUnit.MICROS;
+import static java.time.temporal.ChronoUnit.MILLIS;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chaosproxy.Direction;
 import io.chaosproxy.Fault;
+import io.chaosproxy.fault.Bandwidth;
+import io.chaosproxy.fault.ConnectDelay;
+import io.chaosproxy.fault.Corrupt;
+import io.chaosproxy.fault.Drop;
 import io.chaosproxy.fault.DropMode;
 import io.chaosproxy.fault.Envelope;
+import io.chaosproxy.fault.Latency;
+import io.chaosproxy.fault.LimitData;
+import io.chaosproxy.fault.Loss;
+import io.chaosproxy.fault.MaxLifetime;
+import io.chaosproxy.fault.ResetPeer;
+import io.chaosproxy.fault.Slicer;
+import io.chaosproxy.fault.SlowClose;
+import io.chaosproxy.fault.Terminate;
+import io.chaosproxy.fault.Timeout;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -14,7 +31,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Toxiproxy toxics to and from our {@link Fault}s: every toxic type with its attributes, units and the defaults
@@ -28,31 +49,56 @@ final class Toxics {
     private record Attr(String name, Kind kind, Object fallback) {
     }
 
-    private record Type(String name, List<Attr> attrs, Function<Map<String, Object>, Fault> make) {
+    /**
+     * One toxic type: its attributes and how a fault is made from them. {@code maker} gets the attributes a
+     * request gave and the fault being changed; an attribute not given keeps that fault's exact value (on
+     * create every attribute is given, its default at least, and there is no fault yet).
+     */
+    private record Type<F extends Fault>(String name, Class<F> value, List<Attr> attrs, Maker<F> maker) {
+        Fault make(Given given, Fault current) {
+            return maker.make(given, current == null ? null : value.cast(current));
+        }
     }
 
-    private static final Map<String, Type> TYPES = new LinkedHashMap<>();
+    @FunctionalInterface
+    private interface Maker<F extends Fault> {
+        Fault make(Given given, F current);
+    }
+
+    private static final Map<String, Type<?>> TYPES = new LinkedHashMap<>();
 
     static {
-        type("latency", a -> Fault.latency(ms(a, "latency")).jitter(ms(a, "jitter")),
-                integer("latency"), integer("jitter"));
-        type("bandwidth", a -> Fault.bandwidth(Math.multiplyExact(lng(a, "rate"), 1000L)), integer("rate"));
-        type("slow_close", a -> Fault.slowClose(ms(a, "delay")), integer("delay"));
-        type("timeout", a -> Fault.timeout(ms(a, "timeout")), integer("timeout"));
-        type("reset_peer", a -> Fault.resetPeer(ms(a, "timeout")), integer("timeout"));
-        type("slicer", a -> Fault.slicer(Math.toIntExact(lng(a, "average_size")),
-                        Math.toIntExact(lng(a, "size_variation")),
-                        Duration.ofNanos(Math.multiplyExact(lng(a, "delay"), 1000L))),
+        type("latency", Latency.class, (a, f) -> Fault.latency(a.duration("latency", MILLIS, () -> f.delay()))
+                .jitter(a.duration("jitter", MILLIS, () -> f.jitter())), integer("latency"), integer("jitter"));
+        type("bandwidth", Bandwidth.class, (a, f) -> Fault.bandwidth(a.lng("rate", 1000, () -> f.bytesPerSecond())),
+                integer("rate"));   // KB/s, 1 KB = 1000 bytes
+        type("slow_close", SlowClose.class, (a, f) -> Fault.slowClose(a.duration("delay", MILLIS, () -> f.delay())),
+                integer("delay"));
+        type("timeout", Timeout.class, (a, f) -> Fault.timeout(a.duration("timeout", MILLIS, () -> f.timeout())),
+                integer("timeout"));
+        type("reset_peer", ResetPeer.class,
+                (a, f) -> Fault.resetPeer(a.duration("timeout", MILLIS, () -> f.timeout())), integer("timeout"));
+        type("slicer", Slicer.class, (a, f) -> Fault.slicer(a.integer("average_size", () -> f.averageSize()),
+                        a.integer("size_variation", () -> f.sizeVariation()),
+                        a.duration("delay", MICROS, () -> f.delay())),
                 integer("average_size"), integer("size_variation"), integer("delay"));
-        type("limit_data", a -> Fault.limitData(lng(a, "bytes")), integer("bytes"));
-        type("corrupt", a -> Fault.corrupt(dbl(a, "probability")), number("probability"));
-        type("terminate", a -> Fault.terminate(dbl(a, "probability")), number("probability"));
-        type("loss", a -> Fault.loss(dbl(a, "probability")).retransmitDelay(ms(a, "retransmit_delay")),
+        type("limit_data", LimitData.class, (a, f) -> Fault.limitData(a.lng("bytes", 1, () -> f.bytes())),
+                integer("bytes"));
+        type("corrupt", Corrupt.class, (a, f) -> Fault.corrupt(a.dbl("probability", () -> f.probability())),
+                number("probability"));
+        type("terminate", Terminate.class, (a, f) -> Fault.terminate(a.dbl("probability", () -> f.probability())),
+                number("probability"));
+        type("loss", Loss.class, (a, f) -> Fault.loss(a.dbl("probability", () -> f.probability()))
+                        .retransmitDelay(a.duration("retransmit_delay", MILLIS, () -> f.retransmitDelay())),
                 number("probability"), new Attr("retransmit_delay", Kind.INTEGER, 200L));
-        type("max_lifetime", a -> Fault.maxLifetime(ms(a, "lifetime")).reset((Boolean) a.get("reset")),
+        type("max_lifetime", MaxLifetime.class,
+                (a, f) -> Fault.maxLifetime(a.duration("lifetime", MILLIS, () -> f.lifetime()))
+                        .reset(a.bool("reset", () -> f.reset())),
                 integer("lifetime"), new Attr("reset", Kind.BOOLEAN, false));
-        type("connect_delay", a -> Fault.connectDelay(ms(a, "delay")), integer("delay"));
-        type("drop", a -> Fault.drop(dbl(a, "probability")).mode(dropMode((String) a.get("mode"))),
+        type("connect_delay", ConnectDelay.class,
+                (a, f) -> Fault.connectDelay(a.duration("delay", MILLIS, () -> f.delay())), integer("delay"));
+        type("drop", Drop.class, (a, f) -> Fault.drop(a.dbl("probability", () -> f.probability()))
+                        .mode(dropMode(a.text("mode", () -> f.mode().wireName()))),
                 number("probability"), new Attr("mode", Kind.STRING, "close"));
     }
 
@@ -71,7 +117,7 @@ final class Toxics {
     static Fault parse(JsonNode json, String where) {
         ObjectNode node = Json.object(json, where, CREATE_FIELDS);
         String typeName = Json.text(node, "type", where);
-        Type type = typeName == null ? null : TYPES.get(typeName);
+        Type<?> type = typeName == null ? null : TYPES.get(typeName);
         if (type == null) {
             throw ApiException.badRequest("invalid toxic type" + (typeName == null ? ": type is missing" : ": "
                     + typeName) + "; known: " + String.join(", ", TYPES.keySet()));
@@ -82,17 +128,18 @@ final class Toxics {
         Map<String, Object> attributes = defaults(type);
         overlay(type, attributes, node.get("attributes"), where);
         Envelope envelope = envelope(name, direction, toxicity);
-        return make(type, attributes, name != null ? name : typeName + "_" + direction.wireName())
+        return make(type, attributes, null, name != null ? name : typeName + "_" + direction.wireName())
                 .withEnvelope(envelope);
     }
 
     /**
-     * {@code fault} with an update applied: attributes merged into its own, toxicity kept unless given; name,
-     * type and stream cannot change.
+     * {@code fault} with an update applied: the attributes given replace its own, toxicity is kept unless given;
+     * name, type and stream cannot change. What the request does not mention keeps the fault's exact value, not
+     * the value its JSON shows ({@code rate} in whole KB/s would turn 500 B/s into 0).
      */
     static Fault update(Fault fault, JsonNode json) {
         ObjectNode node = Json.object(json, "", CREATE_FIELDS);
-        Type type = TYPES.get(fault.type());
+        Type<?> type = TYPES.get(fault.type());
         if (type == null) {
             throw ApiException.badRequest("toxic '" + fault.name() + "' of type " + fault.type()
                     + " cannot be changed through the admin API");
@@ -105,18 +152,18 @@ final class Toxics {
                     + fault.direction().wireName() + "); remove the toxic and add it again");
         }
         double toxicity = Json.number(node, "toxicity", "", fault.toxicity());
-        Map<String, Object> attributes = current(type, fault);
+        Map<String, Object> attributes = new LinkedHashMap<>();
         overlay(type, attributes, node.get("attributes"), "");
         Envelope envelope = envelope(fault.envelope().name(), fault.direction(), toxicity);
-        return make(type, attributes, fault.name()).withEnvelope(envelope);
+        return make(type, attributes, fault, fault.name()).withEnvelope(envelope);
     }
 
     /** The toxic's JSON as Toxiproxy writes it: attributes (every one, as numbers), name, type, stream, toxicity. */
     static ObjectNode json(Fault fault) {
         ObjectNode node = Json.objectNode();
         ObjectNode attributes = node.putObject("attributes");
-        Type type = TYPES.get(fault.type());
-        Map<String, Object> values = type != null ? current(type, fault) : new LinkedHashMap<>(fault.attributes());
+        Type<?> type = TYPES.get(fault.type());
+        Map<String, Object> values = type != null ? shown(type, fault) : new LinkedHashMap<>(fault.attributes());
         values.forEach((key, value) -> attributes.set(key, Json.MAPPER.valueToTree(value)));
         node.put("name", fault.name());
         node.put("type", fault.type());
@@ -156,22 +203,22 @@ final class Toxics {
         return new Envelope(name, direction, toxicity);
     }
 
-    private static Fault make(Type type, Map<String, Object> attributes, String name) {
+    private static Fault make(Type<?> type, Map<String, Object> attributes, Fault current, String name) {
         try {
-            return type.make().apply(attributes);
+            return type.make(new Given(attributes), current);
         } catch (IllegalArgumentException | ArithmeticException | NullPointerException e) {
             throw ApiException.badRequest("toxic '" + name + "': " + e.getMessage() + "; attributes: " + attributes);
         }
     }
 
-    private static Map<String, Object> defaults(Type type) {
+    private static Map<String, Object> defaults(Type<?> type) {
         Map<String, Object> values = new LinkedHashMap<>();
         type.attrs().forEach(attr -> values.put(attr.name(), attr.fallback()));
         return values;
     }
 
-    /** The fault's attributes in the type's order, normalised to Long, Double, Boolean or String. */
-    private static Map<String, Object> current(Type type, Fault fault) {
+    /** The fault's attributes as its JSON shows them, in the type's order, as Long, Double, Boolean or String. */
+    private static Map<String, Object> shown(Type<?> type, Fault fault) {
         Map<String, Object> given = fault.attributes();
         Map<String, Object> values = new LinkedHashMap<>();
         for (Attr attr : type.attrs()) {
@@ -185,7 +232,7 @@ final class Toxics {
         return values;
     }
 
-    private static void overlay(Type type, Map<String, Object> values, JsonNode json, String where) {
+    private static void overlay(Type<?> type, Map<String, Object> values, JsonNode json, String where) {
         if (json == null || json.isNull()) {
             return;
         }
@@ -237,8 +284,8 @@ final class Toxics {
         };
     }
 
-    private static void type(String name, Function<Map<String, Object>, Fault> make, Attr... attrs) {
-        TYPES.put(name, new Type(name, List.of(attrs), make));
+    private static <F extends Fault> void type(String name, Class<F> value, Maker<F> make, Attr... attrs) {
+        TYPES.put(name, new Type<>(name, value, List.of(attrs), make));
     }
 
     private static Attr integer(String name) {
@@ -249,21 +296,46 @@ final class Toxics {
         return new Attr(name, Kind.NUMBER, 0.0);
     }
 
-    private static long lng(Map<String, Object> attributes, String name) {
-        return (Long) attributes.get(name);
-    }
-
-    private static double dbl(Map<String, Object> attributes, String name) {
-        return (Double) attributes.get(name);
-    }
-
-    private static Duration ms(Map<String, Object> attributes, String name) {
-        return Duration.ofMillis(lng(attributes, name));
-    }
-
     private static DropMode dropMode(String mode) {
         return Arrays.stream(DropMode.values()).filter(m -> m.wireName().equals(mode)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("drop mode \"" + mode + "\" is not one of "
                         + Arrays.stream(DropMode.values()).map(DropMode::wireName).toList()));
+    }
+
+    /**
+     * The attributes a request gave (Long, Double, Boolean or String, in the units the JSON uses); each getter
+     * falls back to the current fault's own value for one the request did not give.
+     */
+    private record Given(Map<String, Object> values) {
+        long lng(String name, long unit, LongSupplier current) {
+            Object value = values.get(name);
+            return value == null ? current.getAsLong() : Math.multiplyExact((Long) value, unit);
+        }
+
+        int integer(String name, IntSupplier current) {
+            Object value = values.get(name);
+            return value == null ? current.getAsInt() : Math.toIntExact((Long) value);
+        }
+
+        Duration duration(String name, ChronoUnit unit, Supplier<Duration> current) {
+            Object value = values.get(name);
+            return value == null ? current.get()
+                    : Duration.ofNanos(Math.multiplyExact((Long) value, unit.getDuration().toNanos()));
+        }
+
+        double dbl(String name, DoubleSupplier current) {
+            Object value = values.get(name);
+            return value == null ? current.getAsDouble() : (Double) value;
+        }
+
+        boolean bool(String name, BooleanSupplier current) {
+            Object value = values.get(name);
+            return value == null ? current.getAsBoolean() : (Boolean) value;
+        }
+
+        String text(String name, Supplier<String> current) {
+            Object value = values.get(name);
+            return value == null ? current.get() : (String) value;
+        }
     }
 }

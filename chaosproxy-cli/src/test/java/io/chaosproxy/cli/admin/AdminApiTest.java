@@ -5,15 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chaosproxy.ChaosProxy;
+import io.chaosproxy.cli.admin.AdminClient.Answer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,16 +28,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The admin API over raw HTTP: status codes, shapes, bad requests, populate, our extra endpoints and types. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AdminApiTest {
-    private final HttpClient http = HttpClient.newHttpClient();
     private EchoServer upstream;
     private ChaosProxy chaos;
     private AdminServer admin;
+    private AdminClient api;
 
     @BeforeEach
     void start() throws IOException {
         upstream = new EchoServer();
         chaos = ChaosProxy.builder().allowNoRoutes().seed(7).shutdownTimeout(Duration.ZERO).start();
         admin = AdminServer.start(chaos, new InetSocketAddress("127.0.0.1", 0));
+        api = new AdminClient(admin);
     }
 
     @AfterEach
@@ -43,21 +48,8 @@ class AdminApiTest {
         upstream.close();
     }
 
-    private record Answer(int status, String body, JsonNode json) {
-    }
-
     private Answer call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(admin.url() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = null;
-        try {
-            json = response.body().isEmpty() ? null : Json.MAPPER.readTree(response.body());
-        } catch (IOException e) {
-            // not JSON (metrics)
-        }
-        return new Answer(response.statusCode(), response.body(), json);
+        return api.call(method, path, body);
     }
 
     private int createEcho() throws Exception {
@@ -99,39 +91,138 @@ class AdminApiTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "/proxies | {\"name\":\"x\",\"upstream\": | bad request body",
-        "/proxies | {\"name\":\"x\",\"upstream\":\"127.0.0.1:9\",\"lisen\":\"x\"} | lisen is not a known field",
-        "/proxies | {\"name\":5,\"upstream\":\"127.0.0.1:9\"} | expected a string",
-        "/proxies | {\"name\":\"x\"} | missing required field: upstream",
-        "/proxies | {\"name\":\"x\",\"upstream\":\"nocolon\"} | nocolon",
-        "/proxies | {\"name\":\"x\",\"upstream\":\"127.0.0.1:9\",\"listen\":\"127.0.0.1:70000\"} | 0..65535",
-        "/proxies | [] | expected a JSON object",
-        "/proxies/echo/toxics | {\"type\":\"latency\",\"toxicity\":1.5} | outside 0.0..1.0",
-        "/proxies/echo/toxics | {\"type\":\"latency\",\"attributes\":{\"latency\":-1}} | latency",
-        "/proxies/echo/toxics | {\"type\":\"latency\",\"attributes\":{\"latncy\":10}} | latncy is not an attribute",
-        "/proxies/echo/toxics | {\"type\":\"latency\",\"attributes\":{\"latency\":\"10\"}} | expected a whole number",
-        "/proxies/echo/toxics | {\"type\":\"latency\",\"stream\":\"sideways\"} | stream was invalid",
-        "/proxies/echo/toxics | {\"type\":\"lag\"} | invalid toxic type",
-        "/proxies/echo/toxics | {\"type\":\"corrupt\",\"attributes\":{\"probability\":2}} | corrupt",
-        "/proxies/echo/toxics/none | {} | toxic not found",
-        "/populate | {} | expected an array",
-        "/populate | [{\"name\":\"a\",\"upstream\":\"127.0.0.1:9\"},{\"name\":\"b\"}] | upstream at proxy 1",
+        "/proxies | {\"name\":\"x\",\"upstream\": | 400 | bad request body",
+        "/proxies | {\"name\":\"x\",\"upstream\":\"127.0.0.1:9\",\"lisen\":\"x\"} | 400 | lisen is not a known field",
+        "/proxies | {\"name\":5,\"upstream\":\"127.0.0.1:9\"} | 400 | expected a string",
+        "/proxies | {\"name\":\"x\",\"upstream\":\"127.0.0.1:9\",\"enabled\":\"yes\"} | 400 | expected true or false",
+        "/proxies | {\"name\":\"x\"} | 400 | missing required field: upstream",
+        "/proxies | {\"name\":\"x\",\"upstream\":\"nocolon\"} | 400 | nocolon",
+        "/proxies | {\"name\":\"x\",\"upstream\":\"127.0.0.1:9\",\"listen\":\"127.0.0.1:70000\"} | 400 | 0..65535",
+        "/proxies | [] | 400 | expected a JSON object",
+        "/proxies/echo/toxics | {\"type\":\"latency\",\"toxicity\":1.5} | 400 | outside 0.0..1.0",
+        "/proxies/echo/toxics | {\"type\":\"latency\",\"toxicity\":\"all\"} | 400 | expected a number",
+        "/proxies/echo/toxics | {\"type\":\"latency\",\"attributes\":{\"latency\":-1}} | 400 | latency",
+        "/proxies/echo/toxics | {\"type\":\"latency\",\"attributes\":{\"latncy\":10}} | 400 | latncy is not an",
+        "/proxies/echo/toxics | {\"type\":\"latency\",\"attributes\":{\"latency\":\"10\"}} | 400 | a whole number",
+        "/proxies/echo/toxics | {\"type\":\"latency\",\"stream\":\"sideways\"} | 400 | stream was invalid",
+        "/proxies/echo/toxics | {\"type\":\"lag\"} | 400 | invalid toxic type",
+        "/proxies/echo/toxics | {\"type\":\"corrupt\",\"attributes\":{\"probability\":2}} | 400 | corrupt",
+        "/proxies/echo/toxics/none | {} | 404 | toxic not found",
+        "/proxies/none/toxics | {\"type\":\"latency\"} | 404 | proxy not found",
+        "/populate | {} | 400 | expected an array",
+        "/populate | [{\"name\":\"a\",\"upstream\":\"127.0.0.1:9\"},{\"name\":\"b\"}] | 400 | upstream at proxy 1",
     })
-    void badRequestsAre400sAndChangeNothing(String path, String body, String message) throws Exception {
+    void badRequestsGetTheirStatusAndChangeNothing(String path, String body, int status, String message)
+            throws Exception {
         createEcho();
-        String before = call("GET", "/proxies", null).body();
+        String before = api.get("/proxies");
         Answer answer = call("POST", path, body);
-        assertThat(answer.status()).isIn(400, 404);
+        assertThat(answer.status()).isEqualTo(status);
         assertThat(answer.json().get("error").asText()).contains(message);
-        assertThat(answer.json().get("status").asInt()).isEqualTo(answer.status());
-        assertThat(call("GET", "/proxies", null).body()).isEqualTo(before);
+        assertThat(answer.json().get("status").asInt()).isEqualTo(status);
+        assertThat(api.get("/proxies")).isEqualTo(before);
+    }
+
+    @Test
+    void duplicatesAreConflictsWithToxiproxysErrorBody() throws Exception {
+        createEcho();
+        String before = api.get("/proxies");
+        Answer proxy = call("POST", "/proxies", "{\"name\":\"echo\",\"listen\":\"127.0.0.1:0\",\"upstream\":\""
+                + upstream.address() + "\"}");
+        assertThat(proxy.status()).isEqualTo(409);
+        assertThat(proxy.body()).isEqualTo("{\"error\":\"proxy already exists\",\"status\":409}\n");
+        assertThat(api.get("/proxies")).isEqualTo(before);
+
+        assertThat(call("POST", "/proxies/echo/toxics", "{\"name\":\"t\",\"type\":\"latency\"}").status())
+                .isEqualTo(200);
+        before = api.get("/proxies");
+        Answer toxic = call("POST", "/proxies/echo/toxics", "{\"name\":\"t\",\"type\":\"timeout\","
+                + "\"stream\":\"upstream\"}");   // another type and stream: the name alone clashes
+        assertThat(toxic.status()).isEqualTo(409);
+        assertThat(toxic.body()).isEqualTo("{\"error\":\"toxic already exists\",\"status\":409}\n");
+        assertThat(api.get("/proxies")).isEqualTo(before);
+    }
+
+    @Test
+    void aProxysToxicsAreListedUpstreamFirst() throws Exception {
+        createEcho();
+        assertThat(api.get("/proxies/echo/toxics")).isEqualTo("[]\n");
+        call("POST", "/proxies/echo/toxics", "{\"name\":\"slow\",\"type\":\"latency\",\"attributes\":{\"latency\":5}}");
+        call("POST", "/proxies/echo/toxics", "{\"name\":\"thin\",\"type\":\"bandwidth\",\"stream\":\"upstream\","
+                + "\"toxicity\":0.5,\"attributes\":{\"rate\":100}}");
+        JsonNode toxics = Json.MAPPER.readTree(api.get("/proxies/echo/toxics"));
+        assertThat(toxics).hasSize(2);
+        assertThat(toxics.get(0).toString()).isEqualTo("{\"attributes\":{\"rate\":100},\"name\":\"thin\","
+                + "\"type\":\"bandwidth\",\"stream\":\"upstream\",\"toxicity\":0.5}");
+        assertThat(toxics.get(1).toString()).isEqualTo("{\"attributes\":{\"latency\":5,\"jitter\":0},"
+                + "\"name\":\"slow\",\"type\":\"latency\",\"stream\":\"downstream\",\"toxicity\":1.0}");
+        assertThat(toxics).isEqualTo(Json.MAPPER.readTree(api.get("/proxies/echo")).get("toxics"));
+        Answer unknown = call("GET", "/proxies/nope/toxics", null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).isEqualTo("{\"error\":\"proxy not found\",\"status\":404}\n");
+    }
+
+    @Test
+    void metricsCountFaultsByTypeAndUpstreamErrorsByKind() throws Exception {
+        int port = createEcho();
+        call("POST", "/proxies/echo/toxics", "{\"type\":\"limit_data\",\"attributes\":{\"bytes\":5}}");
+        try (Conn conn = new Conn(port)) {
+            conn.send("0123456789");
+            assertThat(conn.read(10)).isEqualTo("01234");   // then the end of the stream
+        }
+        int closedPort;
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = server.getLocalPort();
+        }
+        Answer dead = call("POST", "/proxies", "{\"name\":\"dead\",\"listen\":\"127.0.0.1:0\","
+                + "\"upstream\":\"127.0.0.1:" + closedPort + "\"}");
+        try (Conn conn = new Conn(Conn.portOf(dead.json().get("listen").asText()))) {
+            assertThat(conn.read(1)).isEmpty();   // refused upstream: the client is closed, nothing sent
+        } catch (SocketException reset) {
+            // a reset is as good an answer here
+        }
+        await().untilAsserted(() -> assertThat(api.get("/metrics"))
+                .containsPattern(sample("chaosproxy_faults_injected_total{proxy=\"echo\",type=\"limit_data\"}", 1))
+                .containsPattern(sample("chaosproxy_upstream_errors_total{kind=\"refused\",proxy=\"dead\"}", 1)));
+    }
+
+    @Test
+    void aProxyMayNameAHostThatDoesNotResolveYetAndItIsLookedUpAtEachConnect() throws Exception {
+        Answer created = call("POST", "/proxies", "{\"name\":\"later\",\"listen\":\"127.0.0.1:0\","
+                + "\"upstream\":\"no-such-host.invalid:5432\"}");
+        assertThat(created.status()).isEqualTo(201);   // as in Toxiproxy: stored as given, resolved at connect
+        assertThat(created.json().get("upstream").asText()).isEqualTo("no-such-host.invalid:5432");
+        int port = Conn.portOf(created.json().get("listen").asText());
+        try (Conn conn = new Conn(port)) {
+            assertThat(conn.read(1)).isEmpty();   // unknown at connect: the client is closed
+        } catch (SocketException reset) {
+            // a reset is as good an answer here
+        }
+        await().untilAsserted(() -> assertThat(api.get("/metrics"))
+                .containsPattern(sample("chaosproxy_upstream_errors_total{kind=\"unresolved\",proxy=\"later\"}", 1)));
+
+        // Pointed at a name that resolves, the same proxy carries traffic from the next connection on.
+        Answer updated = call("POST", "/proxies/later", "{\"upstream\":\"localhost:" + upstream.port() + "\"}");
+        assertThat(updated.status()).isEqualTo(200);
+        try (Conn conn = new Conn(Conn.portOf(updated.json().get("listen").asText()))) {
+            conn.roundTrip("found");
+            JsonNode live = call("GET", "/connections?proxy=later", null).json();
+            assertThat(live).singleElement().satisfies(c ->
+                    assertThat(c.get("upstream").asText()).endsWith(":" + upstream.port()));
+        }
+    }
+
+    /** A whole line of Prometheus text: the name with its labels, then the value (1 or 1.0). */
+    private static String sample(String nameAndLabels, long value) {
+        return "(?m)^" + Pattern.quote(nameAndLabels) + " " + value + "(\\.0)?$";
     }
 
     @Test
     void browsersAreTurnedAway() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(admin.url() + "/proxies"))
                 .header("User-Agent", "Mozilla/5.0").POST(HttpRequest.BodyPublishers.ofString("{}")).build();
-        assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        assertThat(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(403);
     }
 
     @Test
@@ -151,7 +242,7 @@ class AdminApiTest {
 
     @Test
     void populateIsUndoneWhenAnEntryFailsToStart() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Answer answer = call("POST", "/populate", "[{\"name\":\"a\",\"listen\":\"127.0.0.1:0\",\"upstream\":\""
                     + upstream.address() + "\"},{\"name\":\"b\",\"listen\":\"127.0.0.1:" + taken.getLocalPort()
                     + "\",\"upstream\":\"" + upstream.address() + "\"}]");

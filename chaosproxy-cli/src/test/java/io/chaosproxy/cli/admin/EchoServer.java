@@ -18,6 +18,10 @@ final class EchoServer implements AutoCloseable {
         acceptor.start();
     }
 
+    int port() {
+        return server.getLocalPort();
+    }
+
     String address() {
         return "127.0.0.1:" + server.getLocalPort();
     }

@@ -8,11 +8,15 @@ import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import eu.rekawek.toxiproxy.model.toxic.Latency;
+import eu.rekawek.toxiproxy.model.toxic.LimitData;
+import eu.rekawek.toxiproxy.model.toxic.ResetPeer;
 import eu.rekawek.toxiproxy.model.toxic.Slicer;
+import eu.rekawek.toxiproxy.model.toxic.SlowClose;
 import io.chaosproxy.ChaosProxy;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -120,22 +124,63 @@ class ToxiproxyClientTest {
     }
 
     @Test
-    void slowCloseDelaysTheEndOfTheStream() throws IOException {
-        proxy.toxics().slowClose("sc", ToxicDirection.DOWNSTREAM, 400);
+    void slowCloseDelaysTheEndOfTheStreamIsChangedAndRemoved() throws IOException {
+        SlowClose slowClose = proxy.toxics().slowClose("sc", ToxicDirection.DOWNSTREAM, 300);
+        assertThat(millisToEndAfterHalfClose()).isGreaterThanOrEqualTo(280);
+        slowClose.setDelay(900);
+        assertThat(((SlowClose) proxy.toxics().get("sc")).getDelay()).isEqualTo(900);
+        assertThat(millisToEndAfterHalfClose()).isGreaterThanOrEqualTo(880);
+        slowClose.remove();
+        assertThat(proxy.toxics().getAll()).isEmpty();
+        assertThat(millisToEndAfterHalfClose()).isLessThan(500);
+    }
+
+    /** Half-closes a new connection (the echo server closes in turn); the milliseconds until its end arrives. */
+    private long millisToEndAfterHalfClose() throws IOException {
         try (Conn conn = new Conn(port)) {
             conn.roundTrip("x");
-            conn.shutdownOutput();   // the echo server closes in turn
-            assertThat(conn.millisToEnd()).isGreaterThanOrEqualTo(380);
+            conn.shutdownOutput();
+            return conn.millisToEnd();
         }
     }
 
     @Test
-    void timeoutStopsDataAndClosesTheConnection() throws IOException {
+    void timeoutHoldsTheDataThenClosesTheConnectionWithoutIt() throws IOException {
         proxy.toxics().timeout("to", ToxicDirection.DOWNSTREAM, 300);
         try (Conn conn = new Conn(port)) {
+            long start = System.nanoTime();
             conn.send("lost");
-            long millis = conn.millisToEnd();
-            assertThat(millis).satisfiesAnyOf(m -> assertThat(m).isEqualTo(-1), m -> assertThat(m).isBetween(250L, 3000L));
+            assertThat(conn.read(4)).as("nothing arrives, then the end").isEmpty();
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 3000L);
+        }
+    }
+
+    @Test
+    void timeoutStopsDataUntilRemovedThenTheHeldBytesArrive() throws IOException {
+        var timeout = proxy.toxics().timeout("to", ToxicDirection.DOWNSTREAM, 30_000);
+        try (Conn conn = new Conn(port)) {
+            conn.send("held");
+            assertThat(conn.silentFor(500)).as("no byte and no end while the timeout runs").isTrue();
+            timeout.remove();   // our timeout holds the bytes and delivers them (Toxiproxy's drops them)
+            assertThat(conn.read(4)).isEqualTo("held");
+            assertThat(conn.roundTrip("flows")).isLessThan(250);
+        }
+    }
+
+    @Test
+    void timeoutChangedThroughTheClientClosesNewConnections() throws IOException {
+        var timeout = proxy.toxics().timeout("to", ToxicDirection.DOWNSTREAM, 0);   // stalls, never closes
+        try (Conn conn = new Conn(port)) {
+            conn.send("held");
+            assertThat(conn.silentFor(500)).isTrue();
+        }
+        timeout.setTimeout(200);
+        assertThat(((eu.rekawek.toxiproxy.model.toxic.Timeout) proxy.toxics().get("to")).getTimeout()).isEqualTo(200);
+        try (Conn conn = new Conn(port)) {
+            long start = System.nanoTime();
+            conn.send("lost");
+            assertThat(conn.read(4)).isEmpty();
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(150L, 3000L);
         }
     }
 
@@ -145,7 +190,7 @@ class ToxiproxyClientTest {
         try (Conn conn = new Conn(port)) {
             conn.send("held");
             assertThat(conn.silentFor(300)).isTrue();
-            timeout.remove();   // our timeout holds the bytes and delivers them (Toxiproxy's drops them)
+            timeout.remove();
             assertThat(conn.read(4)).isEqualTo("held");
         }
     }
@@ -154,19 +199,35 @@ class ToxiproxyClientTest {
     void resetPeerResetsTheConnection() throws IOException {
         proxy.toxics().resetPeer("rp", ToxicDirection.DOWNSTREAM, 0);
         try (Conn conn = new Conn(port)) {
-            assertThatThrownBy(() -> {
-                conn.send("x");
-                conn.read(1);
-                conn.send("y");
-                if (conn.read(1).isEmpty()) {
-                    throw new IOException("ended");
-                }
-            }).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> conn.read(1)).as("a reset, not an end of stream")
+                    .isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
         }
     }
 
     @Test
-    void slicerCutsDataIntoDelayedSlices() throws IOException {
+    void resetPeerIsChangedThroughTheClientAndRemoved() throws IOException {
+        ResetPeer resetPeer = proxy.toxics().resetPeer("rp", ToxicDirection.DOWNSTREAM, 60_000);
+        try (Conn conn = new Conn(port)) {
+            assertThat(conn.roundTrip("not yet")).isLessThan(250);
+        }
+        resetPeer.setTimeout(300);
+        assertThat(((ResetPeer) proxy.toxics().get("rp")).getTimeout()).isEqualTo(300);
+        try (Conn conn = new Conn(port)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> conn.read(1)).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("Connection reset");
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 3000L);
+        }
+        resetPeer.remove();
+        assertThat(proxy.toxics().getAll()).isEmpty();
+        try (Conn conn = new Conn(port)) {
+            assertThat(conn.silentFor(600)).as("open past the old timeout").isTrue();
+            assertThat(conn.roundTrip("still here")).isLessThan(250);
+        }
+    }
+
+    @Test
+    void slicerCutsDataIntoDelayedSlicesIsChangedAndRemoved() throws IOException {
         Slicer slicer = proxy.toxics().slicer("sl", ToxicDirection.DOWNSTREAM, 1, 20_000);   // 1 byte, 20 ms
         assertThat(slicer.getAverageSize()).isEqualTo(1);
         try (Conn conn = new Conn(port)) {
@@ -175,17 +236,31 @@ class ToxiproxyClientTest {
             slicer.setAverageSize(1000);
             assertThat(((Slicer) proxy.toxics().get("sl")).getDelay()).isZero();
             assertThat(conn.roundTrip("0123456789")).isLessThan(150);
+            slicer.setAverageSize(2);
+            slicer.setDelay(40_000);   // 2 bytes, 40 ms: 4 gaps for 10 bytes
+            assertThat(((Slicer) proxy.toxics().get("sl")).getAverageSize()).isEqualTo(2);
+            assertThat(conn.roundTrip("0123456789")).isGreaterThanOrEqualTo(150);
+            slicer.remove();
+            assertThat(proxy.toxics().getAll()).isEmpty();
+            assertThat(conn.roundTrip("0123456789")).isLessThan(150);
         }
     }
 
     @Test
-    void limitDataClosesAfterTheLimit() throws IOException {
-        var limit = proxy.toxics().limitData("ld", ToxicDirection.DOWNSTREAM, 5);
+    void limitDataClosesAfterTheLimitIsChangedAndRemoved() throws IOException {
+        LimitData limit = proxy.toxics().limitData("ld", ToxicDirection.DOWNSTREAM, 5);
         try (Conn conn = new Conn(port)) {
             conn.send("0123456789");
-            assertThat(conn.read(10)).isEqualTo("01234");
+            assertThat(conn.read(10)).isEqualTo("01234");   // then the end of the stream
+        }
+        limit.setBytes(8);
+        assertThat(((LimitData) proxy.toxics().get("ld")).getBytes()).isEqualTo(8);
+        try (Conn conn = new Conn(port)) {
+            conn.send("0123456789");
+            assertThat(conn.read(10)).isEqualTo("01234567");
         }
         limit.remove();
+        assertThat(proxy.toxics().getAll()).isEmpty();
         try (Conn conn = new Conn(port)) {
             assertThat(conn.roundTrip("0123456789")).isLessThan(250);
         }
