@@ -19,6 +19,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 
 /**
  * Runs chaos-proxy routes around JUnit tests, and injects {@link ChaosProxy} and {@link Route} parameters.
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * JUnit's store, never in this object, so parallel classes and methods share nothing.
  */
 public final class ChaosProxyExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-        ParameterResolver {
+        ParameterResolver, TestInstancePreConstructCallback {
     private final Settings settings;
 
     /** The extension as {@code @ChaosRoute} registers it: routes come from the annotations alone. */
@@ -55,6 +57,12 @@ public final class ChaosProxyExtension implements BeforeAllCallback, BeforeEachC
     @Override
     public void beforeAll(ExtensionContext context) {
         Lifecycle.beforeAll(context, settings);
+    }
+
+    /** Starts the class's proxy early under {@code @TestInstance(PER_CLASS)}, for constructor parameters. */
+    @Override
+    public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
+        Lifecycle.beforeInstance(context, settings);
     }
 
     @Override

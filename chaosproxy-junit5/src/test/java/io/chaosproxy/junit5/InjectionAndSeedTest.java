@@ -22,6 +22,11 @@ class InjectionAndSeedTest {
     }
 
     @Test
+    void injectsIntoTheConstructorOfAPerClassTestInstanceToo() {
+        Kit.run(PerClassInjection.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+    }
+
+    @Test
     void chaosSeedOnTheClassFixesTheProxysSeedAndAMethodSeedItsOwnProxys() {
         Kit.run(Seeds.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
     }
@@ -62,6 +67,27 @@ class InjectionAndSeedTest {
             assertThat(proxyFromBeforeEach).isSameAs(proxy);
             assertThat(dbFromConstructor).isSameAs(db).isSameAs(proxy.route("db"));
             assertThat(api.name()).isEqualTo("api");
+        }
+    }
+
+    @ChaosRoute(name = "db", upstream = "127.0.0.1:1")
+    @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+    static class PerClassInjection {
+        private final ChaosProxy proxyFromConstructor;
+
+        PerClassInjection(ChaosProxy proxy, Route db) {   // made before the before-all callbacks
+            this.proxyFromConstructor = proxy;
+            assertThat(db.localPort()).isPositive();
+        }
+
+        @Test
+        void first(ChaosProxy proxy) {
+            assertThat(proxy).isSameAs(proxyFromConstructor);
+        }
+
+        @Test
+        void second(@RouteName("db") Route db) {
+            assertThat(db).isSameAs(proxyFromConstructor.route("db"));
         }
     }
 

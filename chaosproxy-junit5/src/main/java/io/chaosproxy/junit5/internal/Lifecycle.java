@@ -45,6 +45,10 @@ public final class Lifecycle {
                     + ": the class also registers a ChaosProxyExtension field; declare its routes in one place,"
                     + " the annotations or the extension's builder");
         }
+        ProxyScope already = context.getStore(NAMESPACE).get(key(context), ProxyScope.class);
+        if (already != null && already.startedBy() == settings) {
+            return;   // started already, before a PER_CLASS test instance was made (see beforeInstance)
+        }
         Optional<ProxyScope> enclosing = nearest(context.getParent());
         boolean startedAbove = enclosing.isPresent() && enclosing.get().startedBy() == settings;
         if (!startedAbove) {
@@ -63,6 +67,17 @@ public final class Lifecycle {
             Long seed = seed(testClass, settings, null);
             ProxyScope scope = store(context, new ProxyScope(start(specs, upstreams, seed, settings), true, settings));
             scope.proxy().routes().forEach(scope::publish);
+        }
+    }
+
+    /**
+     * With {@code @TestInstance(PER_CLASS)} JUnit makes the test instance before the before-all callbacks: the
+     * class's proxy starts here then, so that a constructor can take a {@code ChaosProxy} or {@code Route}.
+     */
+    public static void beforeInstance(ExtensionContext context, Settings settings) {
+        if (context.getTestInstanceLifecycle().orElse(null) == org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS
+                && context.getTestMethod().isEmpty()) {
+            beforeAll(context, settings);
         }
     }
 
