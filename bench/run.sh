@@ -22,6 +22,7 @@ UPSTREAM=19000 OURS=19105   # run-peers.sh uses 19000..19104
 java -cp "$jar" io.chaosproxy.bench.ProxyMain $UPSTREAM $OURS >"$out.ours.log" 2>&1 &
 ours=$!
 trap 'kill $ours 2>/dev/null || true; wait $ours 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q "chaos-proxy ready" "$out.ours.log" && break; sleep 0.1; done
 
 status=0
 bash "$bench_dir/peers/run-peers.sh" "$out" \

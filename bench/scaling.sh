@@ -14,6 +14,7 @@ UPSTREAM=19000 OURS=19105
 java -cp chaosproxy-bench/target/chaosproxy-bench.jar io.chaosproxy.bench.ProxyMain $UPSTREAM $OURS >"$out/ours.log" 2>&1 &
 ours=$!
 trap 'kill $ours 2>/dev/null || true; wait $ours 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q "chaos-proxy ready" "$out/ours.log" && break; sleep 0.1; done
 
 run() {   # name, ProxyBench options...
   local name=$1; shift
