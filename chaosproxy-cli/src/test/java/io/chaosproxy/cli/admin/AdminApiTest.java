@@ -4,22 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.cli.admin.AdminClient.Answer;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,26 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The admin API over raw HTTP: status codes, shapes, bad requests, populate, our extra endpoints and types. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AdminApiTest {
-    private EchoServer upstream;
-    private ChaosProxy chaos;
-    private AdminServer admin;
-    private AdminClient api;
-
-    @BeforeEach
-    void start() throws IOException {
-        upstream = new EchoServer();
-        chaos = ChaosProxy.builder().allowNoRoutes().seed(7).shutdownTimeout(Duration.ZERO).start();
-        admin = AdminServer.start(chaos, new InetSocketAddress("127.0.0.1", 0));
-        api = new AdminClient(admin);
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        admin.close();
-        chaos.close();
-        upstream.close();
-    }
+class AdminApiTest extends AdminServerFixture {
 
     private Answer call(String method, String path, String body) throws Exception {
         return api.call(method, path, body);

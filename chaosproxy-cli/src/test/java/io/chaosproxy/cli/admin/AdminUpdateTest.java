@@ -2,20 +2,15 @@ package io.chaosproxy.cli.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Direction;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
 import io.chaosproxy.cli.admin.AdminClient.Answer;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,26 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * leaves everything as it was.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AdminUpdateTest {
-    private EchoServer upstream;
-    private ChaosProxy chaos;
-    private AdminServer admin;
-    private AdminClient api;
-
-    @BeforeEach
-    void start() throws IOException {
-        upstream = new EchoServer();
-        chaos = ChaosProxy.builder().allowNoRoutes().seed(7).shutdownTimeout(Duration.ZERO).start();
-        admin = AdminServer.start(chaos, new InetSocketAddress("127.0.0.1", 0));
-        api = new AdminClient(admin);
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        admin.close();
-        chaos.close();
-        upstream.close();
-    }
+class AdminUpdateTest extends AdminServerFixture {
 
     @Test
     void toxicityOnlyUpdateKeepsABandwidthBelowOneKilobytePerSecond() throws Exception {
