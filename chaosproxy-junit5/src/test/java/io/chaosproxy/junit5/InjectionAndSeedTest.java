@@ -32,6 +32,22 @@ class InjectionAndSeedTest {
     }
 
     @Test
+    @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_PROPERTIES)
+    void theSeedPropertyFixesTheSeedUnlessChaosSeedSaysOtherwise() {
+        System.setProperty("chaosproxy.seed", "99");
+        try {
+            Kit.run(SeedFromProperty.class, Seeds.class).testEvents().assertStatistics(s -> s.succeeded(3).failed(0));
+        } finally {
+            System.clearProperty("chaosproxy.seed");
+        }
+    }
+
+    @Test
+    void chaosSeedOnAMethodWithItsOwnProxyFixesThatProxysSeed() {
+        Kit.run(MethodSeed.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    }
+
+    @Test
     void aFailedTestPublishesTheSeedAsAReportEntry() {
         EngineExecutionResults results = Kit.run(FailingWithSeed.class);
 
@@ -88,6 +104,23 @@ class InjectionAndSeedTest {
         @Test
         void second(@RouteName("db") Route db) {
             assertThat(db).isSameAs(proxyFromConstructor.route("db"));
+        }
+    }
+
+    @ChaosRoute(name = "db", upstream = "127.0.0.1:1")
+    static class SeedFromProperty {
+        @Test
+        void test(ChaosProxy proxy) {
+            assertThat(proxy.seed()).isEqualTo(99);
+        }
+    }
+
+    static class MethodSeed {
+        @Test
+        @ChaosSeed(5)
+        @ChaosRoute(name = "db", upstream = "127.0.0.1:1")
+        void test(ChaosProxy proxy) {
+            assertThat(proxy.seed()).isEqualTo(5);
         }
     }
 

@@ -51,7 +51,9 @@ class LifecycleTest {
 
     @Test
     void nestedClassesSeeTheOuterProxyAndAddRoutesForTheirOwnTests() {
-        Kit.run(OuterWithNested.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+        EngineExecutionResults results = Kit.run(OuterWithNested.class);
+        results.testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+        assertThat(Kit.failureMessages(results.containerEvents())).isEmpty();   // the @AfterAll check included
     }
 
     @Test
@@ -157,6 +159,13 @@ class LifecycleTest {
         @Test
         void outer(ChaosProxy proxy) {
             assertThat(proxy.routes()).extracting(Route::name).containsExactly("db");
+        }
+
+        /** Runs after the nested class: its route and its system properties are gone. */
+        @org.junit.jupiter.api.AfterAll
+        static void nestedRoutesAreRemovedWithTheirClass(ChaosProxy proxy) {
+            assertThat(proxy.routes()).extracting(Route::name).containsExactly("db");
+            assertThat(System.getProperty("chaosproxy.queue.port")).isNull();
         }
 
         @Nested
