@@ -229,6 +229,48 @@ class EventsTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"latency", "bandwidth", "slicer"})
+    void aListenerRemovingAFaultAsItIsFirstReportedLosesAndReordersNothing(String type) throws Exception {
+        Fault fault = switch (type) {
+            case "latency" -> Fault.latency(Duration.ofMillis(300));
+            case "bandwidth" -> Fault.bandwidth(20);
+            default -> Fault.slicer(10, 0, Duration.ofMillis(50));
+        };
+        Fault upstreamFault = fault.direction(Direction.UPSTREAM).named("gone");
+        AtomicInteger reported = new AtomicInteger();
+        ChaosListener removeOnReport = event -> {
+            if (event instanceof ChaosEvent.FaultInjected injected && injected.fault().name().equals("gone")) {
+                reported.incrementAndGet();
+                injected.connection().removeFault("gone");   // on the loop, inside the stage's own call
+            }
+        };
+        byte[] payload = RuntimeFaultsTest.randomBytes(512 * 1024, 11);
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().listener(removeOnReport).route(0, upstream.address()).start();
+                Socket client = Sockets.connect(proxy.routes().get(0))) {
+            await().until(() -> proxy.routes().get(0).connections().size() == 1);
+            proxy.routes().get(0).connections().get(0).addFault(upstreamFault);
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = client.getOutputStream();
+                    for (int offset = 0; offset < payload.length; offset += 4096) {   // many chunks
+                        out.write(payload, offset, 4096);
+                        out.flush();
+                    }
+                    client.shutdownOutput();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Sockets.Digest echoed = Sockets.digest(client.getInputStream());
+            sending.get(20, TimeUnit.SECONDS);
+            assertThat(reported).hasValue(1);
+            assertThat(echoed.bytes()).isEqualTo(payload.length);
+            assertThat(echoed.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(Sockets.sha256().digest(payload)));
+        }
+    }
+
     private static List<ChaosEvent.ConnectionClosed> closedEvents(List<ChaosEvent> events) {
         return events.stream().filter(ChaosEvent.ConnectionClosed.class::isInstance)
                 .map(ChaosEvent.ConnectionClosed.class::cast).toList();

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class EventLoop implements Executor {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     private static final int MAX_TIMERS_PER_TURN = 1024;
+    private static final ThreadLocal<Boolean> ON_A_LOOP = new ThreadLocal<>();
     /** Deadlines closer than this are met by the waker thread; farther ones by select's own timeout first. */
     private static final long PRECISE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
 
@@ -77,6 +78,11 @@ final class EventLoop implements Executor {
 
     boolean inLoop() {
         return Thread.currentThread() == thread;
+    }
+
+    /** Whether the caller is any proxy's event loop, which must never wait for another loop. */
+    static boolean onAnyLoop() {
+        return Boolean.TRUE.equals(ON_A_LOOP.get());
     }
 
     /** Runs the task on the loop thread, soon. Thread-safe. */
@@ -201,6 +207,7 @@ final class EventLoop implements Executor {
     }
 
     private void run() {
+        ON_A_LOOP.set(Boolean.TRUE);
         try {
             while (!closing) {
                 select();

@@ -126,6 +126,7 @@ final class ProxiedConnection implements IoHandler, Connection {
         connecting = true;
         InetSocketAddress target = route.upstreamAddress();
         if (target == null) {
+            armConnectTimeout();   // the lookup counts against the connect timeout: a DNS server may never answer
             route.resolver().resolve(route.config().upstream(), loop, this::connectTo,
                     unknown -> {
                         if (!closed) {
@@ -149,12 +150,18 @@ final class ProxiedConnection implements IoHandler, Connection {
                 onConnected();
             } else {
                 upstream.want(SelectionKey.OP_CONNECT, true);
-                connectTimer = new Timer(this::onConnectTimeout);
-                loop.schedule(connectTimer, loop.nanoTime() + route.settings().connectTimeout().toNanos());
+                if (connectTimer == null || !connectTimer.armed) {   // armed already when a lookup came first
+                    armConnectTimeout();
+                }
             }
         } catch (IOException | RuntimeException e) {
             upstreamFailed(e);
         }
+    }
+
+    private void armConnectTimeout() {
+        connectTimer = new Timer(this::onConnectTimeout);
+        loop.schedule(connectTimer, loop.nanoTime() + route.settings().connectTimeout().toNanos());
     }
 
     @Override
@@ -593,11 +600,11 @@ final class ProxiedConnection implements IoHandler, Connection {
 
     /**
      * Runs the change on this connection's loop and returns once it is done, so that the next call sees it and
-     * its errors reach the caller. From another loop of the proxy (a listener acting on a connection elsewhere)
-     * it is only posted: one loop waiting for another could deadlock.
+     * its errors reach the caller. From another event loop, of this proxy or another (a listener acting on a
+     * connection elsewhere), it is only posted: one loop waiting for another could deadlock.
      */
     private void onLoopAndWait(Runnable change) {
-        if (loop.inLoop() || !route.engineInLoop()) {
+        if (loop.inLoop() || !EventLoop.onAnyLoop()) {
             try {
                 loop.call(() -> {
                     change.run();

@@ -146,11 +146,6 @@ public final class RouteRuntime implements IoHandler {
         return engine.resolver();
     }
 
-    /** Whether the caller runs on one of this proxy's loops. */
-    boolean engineInLoop() {
-        return engine.inLoop();
-    }
-
     void connectionClosed(ProxiedConnection connection) {
         if (connections.remove(connection)) {
             counters.closed();

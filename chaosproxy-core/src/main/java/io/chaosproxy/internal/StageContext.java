@@ -39,6 +39,9 @@ public final class StageContext {
 
     /** Passes the chunk on now, behind any chunk this stage still delays. */
     public void forward(Chunk chunk) {
+        if (passOnIfRemoved(chunk)) {
+            return;
+        }
         if (delayed != null && !delayed.isEmpty()) {
             forwardAt(lastDueNanos, chunk);
         } else {
@@ -51,6 +54,9 @@ public final class StageContext {
      * front of it if that one is due later: chunks never overtake each other.
      */
     public void forwardAt(long dueNanos, Chunk chunk) {
+        if (passOnIfRemoved(chunk)) {
+            return;
+        }
         if (dueNanos - lastDueNanos < 0) {
             dueNanos = lastDueNanos;
         }
@@ -73,10 +79,25 @@ public final class StageContext {
 
     /** Keeps the chunk until the stage takes it back ({@link #pollHeld}) or is removed. */
     public void hold(Chunk chunk) {
+        if (passOnIfRemoved(chunk)) {
+            return;
+        }
         if (held == null) {
             held = new ArrayDeque<>();
         }
         held.addLast(chunk);
+    }
+
+    /**
+     * A stage removed while it handles a chunk (a listener told of the fault removed it) must not keep that
+     * chunk: what it held has moved on already, so the chunk follows at once, behind it and in order.
+     */
+    private boolean passOnIfRemoved(Chunk chunk) {
+        if (removed) {
+            pipe.deliverTo(next, chunk);
+            return true;
+        }
+        return false;
     }
 
     /** The oldest held chunk, still held; {@code null} if none. */

@@ -37,6 +37,10 @@ final class UpstreamResolver {
                     answer = () -> resolved.accept(address);
                 } catch (IllegalArgumentException e) {
                     answer = () -> failed.accept(e);
+                } catch (RuntimeException e) {   // a security manager, a custom resolver: still an answer
+                    IllegalArgumentException unresolved = new IllegalArgumentException(
+                            "upstream \"" + upstream + "\": cannot look up " + upstream.host() + ": " + e, e);
+                    answer = () -> failed.accept(unresolved);
                 }
                 try {
                     loop.execute(answer);

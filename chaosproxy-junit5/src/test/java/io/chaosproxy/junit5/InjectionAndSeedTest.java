@@ -27,6 +27,11 @@ class InjectionAndSeedTest {
     }
 
     @Test
+    void perClassWithoutConstructorParametersStillCallsSuppliersAfterEarlierExtensionsBeforeAll() {
+        Kit.run(PerClassSupplier.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    }
+
+    @Test
     void chaosSeedOnTheClassFixesTheProxysSeedAndAMethodSeedItsOwnProxys() {
         Kit.run(Seeds.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
     }
@@ -104,6 +109,33 @@ class InjectionAndSeedTest {
         @Test
         void second(@RouteName("db") Route db) {
             assertThat(db).isSameAs(proxyFromConstructor.route("db"));
+        }
+    }
+
+    /** Stands for @Testcontainers: what the upstream supplier reads exists only after its beforeAll. */
+    static class StartsUpstream implements org.junit.jupiter.api.extension.BeforeAllCallback {
+        static volatile Integer port;
+
+        @Override
+        public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) {
+            port = 4321;
+        }
+    }
+
+    @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+    @org.junit.jupiter.api.extension.ExtendWith(StartsUpstream.class)
+    static class PerClassSupplier {
+        @org.junit.jupiter.api.extension.RegisterExtension
+        static ChaosProxyExtension chaos = ChaosProxyExtension.builder().route("svc", () -> {
+            if (StartsUpstream.port == null) {
+                throw new IllegalStateException("Mapped port can only be obtained after the container is started");
+            }
+            return "127.0.0.1:" + StartsUpstream.port;
+        }).build();
+
+        @Test
+        void test(Route svc) {
+            assertThat(svc.upstream()).isEqualTo("127.0.0.1:4321");
         }
     }
 

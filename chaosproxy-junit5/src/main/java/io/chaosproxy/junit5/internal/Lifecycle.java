@@ -76,9 +76,22 @@ public final class Lifecycle {
      */
     public static void beforeInstance(ExtensionContext context, Settings settings) {
         if (context.getTestInstanceLifecycle().orElse(null) == org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS
-                && context.getTestMethod().isEmpty()) {
+                && context.getTestMethod().isEmpty() && constructorTakesProxyOrRoute(context.getRequiredTestClass())) {
+            // Only then: otherwise the upstream suppliers wait for beforeAll, after the extensions that start
+            // what they read (a Testcontainers container) have run.
             beforeAll(context, settings);
         }
+    }
+
+    private static boolean constructorTakesProxyOrRoute(Class<?> testClass) {
+        for (java.lang.reflect.Constructor<?> constructor : testClass.getDeclaredConstructors()) {
+            for (Class<?> type : constructor.getParameterTypes()) {
+                if (type == io.chaosproxy.ChaosProxy.class || type == io.chaosproxy.Route.class) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Adds the method's routes (or overrides a class route's faults), or starts a proxy for this test alone. */
