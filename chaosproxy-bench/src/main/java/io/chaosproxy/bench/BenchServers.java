@@ -80,11 +80,6 @@ final class BenchServers implements AutoCloseable {
         });
     }
 
-    /** Reads each connection until the client closes it, then closes it too. */
-    static BenchServers drain() {
-        return new BenchServers(socket -> socket.getInputStream().transferTo(OutputStream.nullOutputStream()));
-    }
-
     /** Accepts each connection and holds it, without a thread, until the server closes. */
     static BenchServers hold() {
         return new BenchServers(null);
