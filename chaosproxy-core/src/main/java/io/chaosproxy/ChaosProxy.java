@@ -59,8 +59,8 @@ public final class ChaosProxy implements AutoCloseable {
         this.shutdownTimeout = shutdownTimeout;
         for (RouteRuntime runtime : engine.routes()) {
             routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos));
-            publishRoutes();
         }
+        publishRoutes();
         routesAdded = routes.size();
     }
 

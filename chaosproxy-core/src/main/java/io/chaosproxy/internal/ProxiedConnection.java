@@ -124,9 +124,11 @@ final class ProxiedConnection implements IoHandler, Connection {
             return;
         }
         connecting = true;
+        // Armed before any lookup: a lookup counts against the timeout, as a DNS server may never answer.
+        connectTimer = new Timer(this::onConnectTimeout);
+        loop.schedule(connectTimer, loop.nanoTime() + route.settings().connectTimeout().toNanos());
         InetSocketAddress target = route.upstreamAddress();
         if (target == null) {
-            armConnectTimeout();   // the lookup counts against the connect timeout: a DNS server may never answer
             route.resolver().resolve(route.config().upstream(), loop, this::connectTo,
                     unknown -> {
                         if (!closed) {
@@ -150,18 +152,10 @@ final class ProxiedConnection implements IoHandler, Connection {
                 onConnected();
             } else {
                 upstream.want(SelectionKey.OP_CONNECT, true);
-                if (connectTimer == null || !connectTimer.armed) {   // armed already when a lookup came first
-                    armConnectTimeout();
-                }
             }
         } catch (IOException | RuntimeException e) {
             upstreamFailed(e);
         }
-    }
-
-    private void armConnectTimeout() {
-        connectTimer = new Timer(this::onConnectTimeout);
-        loop.schedule(connectTimer, loop.nanoTime() + route.settings().connectTimeout().toNanos());
     }
 
     @Override
@@ -522,8 +516,11 @@ final class ProxiedConnection implements IoHandler, Connection {
     @Override
     public InetSocketAddress upstreamAddress() {
         InetSocketAddress resolved = upstreamTarget != null ? upstreamTarget : route.upstreamAddress();
-        return resolved != null ? resolved
-                : InetSocketAddress.createUnresolved(route.config().upstream().host(), route.config().upstream().port());
+        if (resolved != null) {
+            return resolved;
+        }
+        HostPort named = route.config().upstream();   // a route resolving on connect, before its lookup
+        return InetSocketAddress.createUnresolved(named.host(), named.port());
     }
 
     @Override

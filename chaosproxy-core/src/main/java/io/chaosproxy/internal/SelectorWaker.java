@@ -15,15 +15,13 @@ final class SelectorWaker {
     private volatile boolean armed;
     private volatile boolean stopped;
     private volatile long parkedUntil = Long.MAX_VALUE;   // when the waker wakes by itself; MAX: never
+    private boolean started;   // loop thread only
 
     SelectorWaker(Selector selector, String threadName) {
         this.selector = selector;
         this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
     }
-
-    private boolean started;   // loop thread only
-
 
     /** Called by the loop before it blocks: wake it at {@code deadline} unless it wakes up first. */
     void armAt(long deadline) {
