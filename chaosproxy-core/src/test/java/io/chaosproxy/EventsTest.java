@@ -103,15 +103,8 @@ class EventsTest {
                         .listener(event -> heard.incrementAndGet())
                         .route(0, upstream.address()).start();
                 Socket client = Sockets.connect(proxy.routes().get(0))) {
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-                try {
-                    OutputStream out = client.getOutputStream();
-                    out.write(payload);
-                    client.shutdownOutput();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            CompletableFuture<Void> sending =
+                    CompletableFuture.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
             Sockets.Digest echoed = Sockets.digest(client.getInputStream());
             sending.get(10, TimeUnit.SECONDS);
             assertThat(echoed.bytes()).isEqualTo(payload.length);

@@ -3,9 +3,6 @@ package io.chaosproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaosproxy.fault.DropMode;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -51,15 +48,8 @@ class EveryFaultKeepsBytesTest {
                 ChaosProxy proxy = ChaosProxy.builder().seed(3).route(0, upstream.address()).fault(fault).start();
                 Socket client = Sockets.connect(proxy.routes().get(0))) {
             assertThat(proxy.routes().get(0).faults()).containsExactly(fault);
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-                try {
-                    OutputStream out = client.getOutputStream();
-                    out.write(payload);
-                    client.shutdownOutput();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            CompletableFuture<Void> sending =
+                    CompletableFuture.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
             Sockets.Digest echoed = Sockets.digest(client.getInputStream());
             sending.get(30, TimeUnit.SECONDS);
             assertThat(echoed.bytes()).as(fault.toString()).isEqualTo(SIZE);

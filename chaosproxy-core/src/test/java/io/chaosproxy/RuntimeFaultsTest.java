@@ -46,7 +46,8 @@ class RuntimeFaultsTest {
             Route route = proxy.routes().get(0);
             route.addFault(Fault.timeout(Duration.ZERO).named("stall"));
             awaitConnectionFaults(route, "stall");
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> writeAndHalfClose(client, payload));
+            CompletableFuture<Void> sending =
+                    CompletableFuture.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
             client.setSoTimeout(300);   // the silence itself is what is tested here
             assertThatThrownBy(() -> client.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             client.setSoTimeout(20_000);
@@ -241,14 +242,5 @@ class RuntimeFaultsTest {
             bytes[i] = (byte) random.nextInt(256);
         }
         return bytes;
-    }
-
-    private static void writeAndHalfClose(Socket client, byte[] payload) {
-        try {
-            client.getOutputStream().write(payload);
-            client.shutdownOutput();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -45,6 +45,16 @@ final class Sockets {
         return new Digest(total, HexFormat.of().formatHex(sha.digest()));
     }
 
+    /** Writes the payload and half-closes: for a {@code CompletableFuture.runAsync} beside the reading thread. */
+    static void writeAndHalfClose(Socket socket, byte[] payload) {
+        try {
+            socket.getOutputStream().write(payload);
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

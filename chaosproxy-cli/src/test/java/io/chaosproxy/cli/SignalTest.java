@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -49,14 +50,17 @@ class SignalTest {
 
     @Test
     void aSignalLetsTheTransferInFlightFinishThenExitsZero() throws Exception {
-        // The upstream sends 1 MiB in 64 KiB pieces over about a second, then closes.
+        // The upstream sends 64 KiB, waits until the CLI has had its signal, then sends the rest and closes:
+        // so the transfer is surely in flight when the signal arrives.
+        CountDownLatch signalled = new CountDownLatch(1);
         ServerSocket upstream = serve(socket -> {
             OutputStream out = socket.getOutputStream();
             byte[] piece = new byte[64 * 1024];
-            for (int i = 0; i < SIZE / piece.length; i++) {
+            out.write(piece);
+            out.flush();
+            assertThat(signalled.await(20, TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i < SIZE / piece.length; i++) {
                 out.write(piece);
-                out.flush();
-                Thread.sleep(60);   // pacing the data, not waiting for a condition
             }
         });
         int port = startCli(upstream.getLocalPort(), "10s");
@@ -69,6 +73,7 @@ class SignalTest {
 
             sigterm();   // while the transfer is under way
             awaitLine("stopping");
+            signalled.countDown();
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 total += n;
