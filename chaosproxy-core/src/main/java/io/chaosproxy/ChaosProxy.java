@@ -107,13 +107,18 @@ public final class ChaosProxy implements AutoCloseable {
      */
     public Route addRoute(int localPort, String upstream, Consumer<RouteBuilder> configure) {
         Objects.requireNonNull(configure, "configure");
+        int index;
+        synchronized (routes) {
+            index = routesAdded;
+        }
+        RouteBuilder builder = new RouteBuilder(null, index, localPort, upstream);
+        configure.accept(builder);   // user code: never under the lock
+        RouteConfig config = builder.config();
+        Route route;
         synchronized (routes) {
             if (closed.get()) {
                 throw new IllegalStateException("the proxy is closed; start a new one to add routes");
             }
-            RouteBuilder builder = new RouteBuilder(null, routesAdded, localPort, upstream);
-            configure.accept(builder);
-            RouteConfig config = builder.config();
             if (routes.containsKey(config.name())) {
                 throw new IllegalArgumentException("route '" + config.name() + "': name is used by another route;"
                         + " route names must be unique");
@@ -124,17 +129,19 @@ public final class ChaosProxy implements AutoCloseable {
                             + config.localPort() + " is used by route '" + other.name() + "' too; use another port or 0");
                 }
             }
-            Route route = new Route(engine.addRoute(config), closed::get, () -> startedNanos);
+            // Binding waits for the acceptor only, which never waits and runs no user code: safe under the lock.
+            route = new Route(engine.addRoute(config), closed::get, () -> startedNanos);
             if (!builder.isEnabled()) {
-                route.disable();
+                route.runtime().closeListener();   // bound first, so enable() gets the same port
+                route.runtime().markDisabled();
             }
             routes.put(route.name(), route);
             publishRoutes();
             routesAdded++;
-            log.info("chaos-proxy route={} added listening={} upstream={}", route.name(), route.localAddress(),
-                    route.upstream());
-            return route;
         }
+        log.info("chaos-proxy route={} added listening={} upstream={}", route.name(), route.localAddress(),
+                route.upstream());
+        return route;
     }
 
     /**
@@ -143,13 +150,15 @@ public final class ChaosProxy implements AutoCloseable {
      * @throws NoSuchElementException when there is no route of that name
      */
     public void removeRoute(String name) {
+        Route route;
         synchronized (routes) {
-            Route route = route(name);
-            engine.removeRoute(route.runtime());
+            route = route(name);
+            engine.removeRoute(route.runtime());   // the port is free; waits for the acceptor only
             routes.remove(name);
             publishRoutes();
-            log.info("chaos-proxy route={} removed", name);
         }
+        route.runtime().closeConnections(false);   // may wait for the loops: outside the lock
+        log.info("chaos-proxy route={} removed", name);
     }
 
     /**
@@ -192,8 +201,11 @@ public final class ChaosProxy implements AutoCloseable {
     }
 
     /**
-     * Stops accepting at once (every port is free when this returns), lets live connections finish for up to
-     * the shutdown timeout, then closes what remains and ends every thread. Calling it again does nothing.
+     * Stops accepting at once (every port refuses before live connections are waited for), lets live
+     * connections finish for up to the shutdown timeout, then cuts what remains (an RST to any side that loses
+     * bytes the proxy held) and ends every thread. Returns within the shutdown timeout plus the time to close
+     * the sockets, usually milliseconds. Never throws; calling it again does nothing. Called from a listener, it
+     * does not wait: the loops end as soon as the listener returns.
      */
     @Override
     public void close() {
@@ -208,8 +220,14 @@ public final class ChaosProxy implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.error("chaos-proxy: stopping failed; closing everything anyway", e);
         } finally {
-            engine.closeLoops();   // whatever happened above, no thread outlives close()
+            try {
+                engine.closeLoops();   // whatever happened above, no thread outlives close()
+            } catch (RuntimeException | Error e) {
+                log.error("chaos-proxy: closing the event loops failed", e);
+            }
         }
         log.info("chaos-proxy stopped: routes={} connectionsCut={}", routes().stream().map(Route::name).toList(), left);
     }
@@ -359,7 +377,9 @@ public final class ChaosProxy implements AutoCloseable {
             ChaosProxy proxy = new ChaosProxy(engine, actualSeed, shutdownTimeout);
             for (RouteBuilder route : routes) {
                 if (!route.isEnabled()) {
-                    proxy.route(route.config().name()).disable();   // bound first, so enable() gets the same port
+                    RouteRuntime runtime = proxy.route(route.config().name()).runtime();
+                    runtime.closeListener();   // bound first, so enable() gets the same port
+                    runtime.markDisabled();
                 }
             }
             for (Route route : proxy.routes()) {

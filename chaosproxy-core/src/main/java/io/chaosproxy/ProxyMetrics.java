@@ -14,9 +14,11 @@ import java.util.TreeMap;
  * @param refusedConnections    connections whose upstream refused to connect
  * @param bytesUpstream         bytes written to upstreams (client to upstream)
  * @param bytesDownstream       bytes written to clients (upstream to client)
- * @param bufferedBytes         bytes the proxy holds right now: read from one side, not yet written to the other
- * @param peakPipeBufferedBytes the most bytes one direction of one connection has held at once; backpressure
- *                              keeps it at or below the proxy's high-water mark
+ * @param bufferedBytes         the memory the proxy holds right now for bytes read from one side and not yet
+ *                              written to the other: the capacity of the buffers holding them, at least the bytes
+ *                              themselves (a 16-byte message held under latency pins a 64-byte buffer)
+ * @param peakPipeBufferedBytes the most memory one direction of one connection has held at once; backpressure
+ *                              keeps it at or below the proxy's high-water mark plus two chunks (128 KiB)
  * @param bytesCorrupted        bytes changed by corrupt faults
  * @param faultsInjected        how often each fault type acted, by type
  * @param upstreamFailures      failed upstream connects by kind: {@code refused}, {@code timeout}, ...

@@ -11,8 +11,12 @@ import java.util.function.LongSupplier;
 
 /**
  * One running route of a {@link ChaosProxy}: a local port whose connections are forwarded to an upstream
- * through the route's faults. Every change is thread-safe and reaches live connections within one event-loop
- * turn.
+ * through the route's faults.
+ *
+ * <p>Every method may be called from any thread, and from a {@link ChaosListener} on any event loop, concurrently.
+ * A change is done when the call returns: live connections follow it, and the port is bound or free. From a
+ * listener, connections served by the listener's own loop follow at once, those on the proxy's other loops within
+ * one loop turn, as one loop never waits for another.
  */
 public final class Route {
     private final RouteRuntime runtime;
@@ -89,7 +93,21 @@ public final class Route {
         return this;
     }
 
-    /** Back to the faults the route started with, and enabled. */
+    /**
+     * Replaces the route's faults with {@code faults}, in one step: live connections never see a moment with
+     * neither list, and a fault present in both (same name, equal value) goes on undisturbed, keeping what it
+     * holds and its toxicity decision.
+     *
+     * @throws IllegalArgumentException when two faults share a name
+     */
+    public Route setFaults(List<Fault> faults) {
+        Objects.requireNonNull(faults, "faults");
+        faults.forEach(fault -> Objects.requireNonNull(fault, "a fault in faults"));
+        runtime.setFaults(checkOpen(faults));
+        return this;
+    }
+
+    /** Back to the faults the route started with (in one step, see {@link #setFaults}), and enabled. */
     public Route reset() {
         checkOpen(this);
         runtime.setFaults(runtime.config().faults());
@@ -125,7 +143,10 @@ public final class Route {
         return runtime.connections();
     }
 
-    /** Closes every live connection (FIN to both sides); the route goes on accepting. */
+    /**
+     * Closes every live connection: a FIN to each side, or an RST to a side for which the proxy still held
+     * bytes (they are lost, and a FIN would pass the cut off as a complete stream). The route goes on accepting.
+     */
     public Route closeConnections() {
         runtime.closeConnections(false);
         return this;

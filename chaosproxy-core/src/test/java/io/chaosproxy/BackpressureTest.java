@@ -68,7 +68,7 @@ class BackpressureTest {
             assertThat(blockStarts).isEqualTo(SIZE / (256 * 1024));
             ProxyMetrics metrics = proxy.metrics();
             assertThat(metrics.bytesDownstream()).isEqualTo(SIZE);
-            assertThat(metrics.peakPipeBufferedBytes()).isPositive().isLessThanOrEqualTo(HIGH_WATER);
+            assertThat(metrics.peakPipeBufferedBytes()).isPositive().isLessThanOrEqualTo(HIGH_WATER + Sockets.PIPE_SLACK);
         }
     }
 }

@@ -15,6 +15,9 @@ import java.util.stream.Collectors;
 
 /** Client-side helpers for tests. */
 final class Sockets {
+    /** What one direction of one connection may pin above the high-water mark: two chunks (see Pipe). */
+    static final long PIPE_SLACK = 128 * 1024;
+
     private Sockets() {
     }
 

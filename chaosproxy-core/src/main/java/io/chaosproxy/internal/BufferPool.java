@@ -4,23 +4,61 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * The chunks of one loop. Loop thread only, so no locks. Buffers are direct (sockets read into them without
- * a copy) and made on first need, so an idle proxy or connection holds none.
+ * The chunks of one loop, in size classes from {@link #SMALLEST} bytes up to the chunk size, each four times the
+ * one below. A pipe holding many small pieces (16-byte messages under latency, 64-byte slices) keeps each in a
+ * buffer that fits it, so the memory a pipe pins stays close to the bytes it holds; pipes count what they pin by
+ * {@link Chunk#pinnedBytes()}, the buffer's capacity. Loop thread only, so no locks. Buffers are direct (sockets
+ * read into them without a copy) and made on first need, so an idle proxy or connection holds none.
  */
 final class BufferPool {
-    private final int chunkSize;
-    private final int maxRetained;
-    private final ArrayDeque<Chunk> free = new ArrayDeque<>();
+    /** The smallest buffer handed out; the end-of-stream marker takes one of these. */
+    static final int SMALLEST = 64;
+    /** Free buffers kept per size class, in bytes; beyond it a released buffer is left to the garbage collector. */
+    static final int MAX_RETAINED_BYTES_PER_CLASS = 4 << 20;
 
-    BufferPool(int chunkSize, int maxRetained) {
+    private final int chunkSize;
+    private final int[] classSizes;
+    private final ArrayDeque<Chunk>[] free;
+    private final int[] maxRetained;
+
+    @SuppressWarnings("unchecked")
+    BufferPool(int chunkSize) {
         this.chunkSize = chunkSize;
-        this.maxRetained = maxRetained;
+        int classes = 1;
+        for (long size = SMALLEST; size < chunkSize; size *= 4) {
+            classes++;
+        }
+        classSizes = new int[classes];
+        free = new ArrayDeque[classes];
+        maxRetained = new int[classes];
+        for (int i = 0; i < classes; i++) {
+            classSizes[i] = i == classes - 1 ? chunkSize : SMALLEST << (2 * i);
+            free[i] = new ArrayDeque<>();
+            maxRetained[i] = Math.max(1, MAX_RETAINED_BYTES_PER_CLASS / classSizes[i]);
+        }
     }
 
+    /** A chunk of the full chunk size, for reads. */
     Chunk acquire() {
-        Chunk chunk = free.pollFirst();
+        return take(classSizes.length - 1);
+    }
+
+    /** A chunk whose buffer holds at least {@code bytes} (up to the chunk size), and as little more as the classes allow. */
+    Chunk acquireFor(int bytes) {
+        return take(classFor(bytes));
+    }
+
+    /** A chunk marking the end of the stream: it carries no bytes, so it takes the smallest buffer. */
+    Chunk acquireEnd() {
+        Chunk chunk = take(0);
+        chunk.end = true;
+        return chunk;
+    }
+
+    private Chunk take(int sizeClass) {
+        Chunk chunk = free[sizeClass].pollFirst();
         if (chunk == null) {
-            chunk = new Chunk(DirectBuffers.take(chunkSize));
+            chunk = new Chunk(DirectBuffers.take(classSizes[sizeClass]));
         }
         chunk.data.clear();
         chunk.end = false;
@@ -28,17 +66,47 @@ final class BufferPool {
         return chunk;
     }
 
-    void release(Chunk chunk) {
-        if (free.size() < maxRetained) {
-            free.addFirst(chunk);   // LIFO: the warmest buffer goes out next
+    private int classFor(int bytes) {
+        for (int i = 0; i < classSizes.length; i++) {
+            if (bytes <= classSizes[i]) {
+                return i;
+            }
         }
+        return classSizes.length - 1;
+    }
+
+    void release(Chunk chunk) {
+        int sizeClass = classFor(chunk.data.capacity());
+        if (classSizes[sizeClass] == chunk.data.capacity() && free[sizeClass].size() < maxRetained[sizeClass]) {
+            free[sizeClass].addFirst(chunk);   // LIFO: the warmest buffer goes out next
+        }
+    }
+
+    /**
+     * A chunk holding the same bytes in a buffer that fits them, when the chunk's own buffer is at least four
+     * times too big (a 16-byte read in a 64 KiB buffer); the chunk itself otherwise. Either way the caller owns
+     * the result and the original is released if it was replaced.
+     */
+    Chunk compact(Chunk chunk) {
+        int size = chunk.data.remaining();
+        if (chunk.end || chunk.data.capacity() < 4L * Math.max(size, SMALLEST)) {
+            return chunk;
+        }
+        Chunk fitted = acquireFor(size);
+        fitted.data.put(chunk.data).flip();
+        fitted.arrivedNanos = chunk.arrivedNanos;
+        fitted.dueNanos = chunk.dueNanos;
+        release(chunk);
+        return fitted;
     }
 
     /** Hands every free buffer to {@link DirectBuffers} for later loops; the loop is closing. */
     void recycleFree() {
-        Chunk chunk;
-        while ((chunk = free.pollFirst()) != null) {
-            DirectBuffers.give(chunk.data);
+        for (ArrayDeque<Chunk> queue : free) {
+            Chunk chunk;
+            while ((chunk = queue.pollFirst()) != null) {
+                DirectBuffers.give(chunk.data);
+            }
         }
     }
 
@@ -46,7 +114,12 @@ final class BufferPool {
         return chunkSize;
     }
 
-    int retained() {
-        return free.size();
+    /** Bytes of direct memory this pool keeps free. */
+    long retainedBytes() {
+        long bytes = 0;
+        for (int i = 0; i < free.length; i++) {
+            bytes += (long) free[i].size() * classSizes[i];
+        }
+        return bytes;
     }
 }

@@ -29,6 +29,11 @@ public final class Chunk {
         return end ? 0 : data.remaining();
     }
 
+    /** The direct memory the chunk pins while a pipe holds it: its buffer's capacity, whatever it carries. */
+    int pinnedBytes() {
+        return data.capacity();
+    }
+
     /** {@code System.nanoTime()} when the chunk was read from its source. */
     public long arrivedNanos() {
         return arrivedNanos;

@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** The running machinery of one proxy: its loops and routes. Built and closed by {@code ChaosProxy}. */
 public final class Engine {
-    private static final int MAX_RETAINED_CHUNKS = 256;
-
     private final EventLoopGroup loops;
     private final Events events;
     private final List<RouteRuntime> routes = new CopyOnWriteArrayList<>();
@@ -25,8 +23,9 @@ public final class Engine {
     private Engine(EngineSettings settings, List<ChaosListener> listeners) {
         this.settings = settings;
         this.events = new Events(listeners);
-        this.loops = new EventLoopGroup(settings.eventLoops(), settings.chunkSize(), MAX_RETAINED_CHUNKS);
+        this.loops = new EventLoopGroup(settings.eventLoops(), settings.chunkSize());
         this.resolver = new UpstreamResolver(loops.name());
+        loops.onAcceptorReplaced(() -> routes.forEach(RouteRuntime::moveListener));
     }
 
     /**
@@ -45,8 +44,7 @@ public final class Engine {
         Engine engine = new Engine(settings, listeners);
         try {
             for (int i = 0; i < configs.size(); i++) {
-                RouteRuntime route = new RouteRuntime(engine, configs.get(i), upstreams.get(i), settings,
-                        engine.loops.get(i));
+                RouteRuntime route = new RouteRuntime(engine, configs.get(i), upstreams.get(i), settings);
                 route.bind(configs.get(i).localPort());
                 engine.routes.add(route);
             }
@@ -75,16 +73,15 @@ public final class Engine {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("route '" + config.name() + "': " + e.getMessage(), e);
         }
-        RouteRuntime route = new RouteRuntime(this, config, upstream, settings, loops.get(routes.size()));
+        RouteRuntime route = new RouteRuntime(this, config, upstream, settings);
         route.bind(config.localPort());
         routes.add(route);
         return route;
     }
 
-    /** Stops the route's listener and cuts its live connections. */
+    /** Stops the route's listener (its port is free when this returns) and forgets the route. */
     public void removeRoute(RouteRuntime route) {
         route.closeListener();
-        route.closeConnections(false);
         routes.remove(route);
     }
 
@@ -110,10 +107,13 @@ public final class Engine {
         }
     }
 
-    /** Closes what is left and ends every loop thread. */
+    /** Closes what is left and ends every loop thread. Never throws. */
     public void closeLoops() {
-        resolver.close();
-        loops.close();
+        try {
+            resolver.close();
+        } finally {
+            loops.close();
+        }
     }
 
     /** Whether the calling thread is one of this engine's loops (which must not wait for themselves). */
@@ -131,6 +131,14 @@ public final class Engine {
 
     EventLoop nextLoop() {
         return loops.next();
+    }
+
+    EventLoop acceptor() {
+        return loops.acceptor();
+    }
+
+    EventLoopGroup loops() {
+        return loops;
     }
 
     long nextConnectionId() {

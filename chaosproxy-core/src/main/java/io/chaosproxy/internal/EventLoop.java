@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One thread owning a selector, every channel registered with it, a timer queue and a buffer pool. Other
  * threads reach it only through {@link #execute}; everything else is called on the loop thread.
+ *
+ * <p>Nothing a handler, timer or task throws ends the loop: the handler's connection is reset and the loop
+ * goes on. Should the loop die all the same (its selector fails), it resets every connection it served, tells
+ * its {@link #onDeath} hook (the group replaces it) and rejects further tasks.
  */
 final class EventLoop implements Executor {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
@@ -44,17 +48,20 @@ final class EventLoop implements Executor {
     private long timerSequence;
     private volatile boolean closing;
     private volatile boolean started;   // written under this loop's monitor
+    private volatile boolean failed;
+    private volatile Throwable injectedFailure;   // tests: a failure thrown outside every guard
+    private volatile Runnable onDeath = () -> { };
 
     /** The fast path's read size: bigger than a chunk, as fewer, larger copies move bulk data faster. */
     static final int SCRATCH_SIZE = 256 * 1024;
 
-    EventLoop(String threadName, int chunkSize, int maxRetainedChunks) {
+    EventLoop(String threadName, int chunkSize) {
         try {
             selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
-        buffers = new BufferPool(chunkSize, maxRetainedChunks);
+        buffers = new BufferPool(chunkSize);
         scratchSize = Math.max(chunkSize, SCRATCH_SIZE);
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);   // a forgotten close() must not keep a test JVM alive
@@ -98,6 +105,23 @@ final class EventLoop implements Executor {
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
+    }
+
+    /** Whether the loop died of a failure (not a shutdown); it then takes no more tasks. */
+    boolean hasFailed() {
+        return failed;
+    }
+
+    /** What to do, on the dying thread, after a failure ended the loop. */
+    void onDeath(Runnable hook) {
+        this.onDeath = hook;
+    }
+
+    /** Tests only: makes the loop die as an unexpected error would, outside every guard. */
+    void failForTest(Throwable failure) {
+        injectedFailure = failure;
+        ensureStarted();
+        selector.wakeup();
     }
 
     /** Runs the task on the loop and waits for it; rethrows what it threw. */
@@ -212,18 +236,46 @@ final class EventLoop implements Executor {
             while (!closing) {
                 select();
                 wakeupPending.set(false);
+                Throwable injected = injectedFailure;
+                if (injected != null) {
+                    injectedFailure = null;
+                    throwUnchecked(injected);
+                }
                 runDueTimers();
                 runTasks();
             }
         } catch (Throwable t) {
-            log.error("event loop {} failed; its connections are closed", thread.getName(), t);
+            failed = !closing;
+            log.error("event loop {} failed; its connections are reset{}", thread.getName(),
+                    failed ? " and new ones go to a new loop" : "", t);
         } finally {
             closing = true;
-            waker.stop();
-            closeEverything();
-            terminated.complete(null);
-            runTasks();   // tasks that raced with the shutdown: they fail fast on the closed selector
+            try {
+                waker.stop();
+                closeEverything();
+            } catch (Throwable t) {
+                log.error("event loop {} could not close everything it held", thread.getName(), t);
+            } finally {
+                terminated.complete(null);
+                runTasks();   // tasks that raced with the shutdown: they fail fast on the closed selector
+                if (failed) {
+                    runDeathHook();
+                }
+            }
         }
+    }
+
+    private void runDeathHook() {
+        try {
+            onDeath.run();
+        } catch (Throwable t) {
+            log.error("replacing the failed event loop {} failed", thread.getName(), t);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void throwUnchecked(Throwable t) throws T {
+        throw (T) t;
     }
 
     /** Waits for ready channels (or the next timer, or a task) and hands each ready key to its handler. */
@@ -256,18 +308,20 @@ final class EventLoop implements Executor {
     }
 
     private void dispatch(SelectionKey key) {
-        if (!key.isValid()) {
-            return;
+        if (!key.isValid() || closing) {
+            return;   // closing: end this turn quickly, whatever else is ready; everything is closed next
         }
         IoHandler handler = (IoHandler) key.attachment();
         try {
             handler.onReady(key);
-        } catch (RuntimeException | AssertionError e) {
-            log.error("handler {} failed; closing it", handler, e);
+        } catch (Throwable e) {
+            // Anything, an OutOfMemoryError or a StackOverflowError from a listener too: that connection is
+            // reset, and the loop's other connections go on.
+            log.error("handler {} failed; resetting it", handler, e);
             try {
                 handler.onFailure();
-            } catch (RuntimeException again) {
-                log.error("closing {} failed too", handler, again);
+            } catch (Throwable again) {
+                log.error("resetting {} failed too", handler, again);
             }
         }
     }
@@ -283,7 +337,7 @@ final class EventLoop implements Executor {
             timer.armed = false;
             try {
                 timer.fire();
-            } catch (RuntimeException | AssertionError e) {
+            } catch (Throwable e) {
                 log.error("timer task failed", e);
             }
         }
@@ -294,7 +348,7 @@ final class EventLoop implements Executor {
         while ((task = tasks.poll()) != null) {
             try {
                 task.run();
-            } catch (RuntimeException | AssertionError e) {
+            } catch (Throwable e) {
                 log.error("loop task failed", e);
             }
         }
@@ -303,14 +357,17 @@ final class EventLoop implements Executor {
     private void closeEverything() {
         runTasks();   // tasks posted before shutdown may still hand this loop channels to close
         for (SelectionKey key : new ArrayList<>(selector.keys())) {
+            boolean keep = false;
             if (key.attachment() instanceof IoHandler handler) {
                 try {
-                    handler.onLoopClosing();
-                } catch (RuntimeException e) {
+                    keep = handler.onLoopClosing(failed);
+                } catch (Throwable e) {
                     log.warn("closing {} failed", handler, e);
                 }
             }
-            closeQuietly(key.channel());
+            if (!keep) {
+                closeQuietly(key.channel());
+            }
         }
         timers.clear();
         // Every channel is closed, so no pipe reads into these any more: a later loop may have them.

@@ -1,28 +1,68 @@
 package io.chaosproxy.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The event loops of one proxy; new connections are spread over them round-robin. */
+/**
+ * The event loops of one proxy: one acceptor, which holds every route's listener, and the workers, which serve
+ * connections, spread over them round-robin.
+ *
+ * <p>The acceptor only accepts and hands over: it runs no user code and never waits, so any thread (a worker
+ * running a listener too) may wait for it, and binding or closing a listener is done when the call returns.
+ * Workers never wait for each other. A loop that dies of a failure is replaced: new connections go to the new
+ * one, and the listeners of a failed acceptor move to the new acceptor.
+ */
 final class EventLoopGroup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLoopGroup.class);
     private static final AtomicInteger GROUP_IDS = new AtomicInteger();
 
-    private final EventLoop[] loops;
+    private final AtomicReferenceArray<EventLoop> workers;
+    private volatile EventLoop acceptor;
     private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger generation = new AtomicInteger();
     private final int group;
+    private final int chunkSize;
+    private final List<Runnable> acceptorReplaced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
-    EventLoopGroup(int size, int chunkSize, int maxRetainedChunks) {
-        group = GROUP_IDS.incrementAndGet();
-        loops = new EventLoop[size];
-        for (int i = 0; i < size; i++) {
-            loops[i] = new EventLoop("chaos-proxy-loop-" + group + "-" + i, chunkSize, maxRetainedChunks);
+    EventLoopGroup(int size, int chunkSize) {
+        this.group = GROUP_IDS.incrementAndGet();
+        this.chunkSize = chunkSize;
+        this.workers = new AtomicReferenceArray<>(size);
+        List<EventLoop> made = new ArrayList<>();
+        try {
+            for (int i = 0; i < size; i++) {
+                EventLoop worker = newWorker(i);
+                made.add(worker);
+                workers.set(i, worker);
+            }
+            acceptor = newAcceptor();
+        } catch (RuntimeException | Error e) {
+            made.forEach(EventLoop::shutdown);   // no selector outlives a failed start
+            throw e;
         }
+    }
+
+    private EventLoop newWorker(int index) {
+        String suffix = generation.get() == 0 ? "" : "-r" + generation.get();
+        EventLoop loop = new EventLoop("chaos-proxy-loop-" + group + "-" + index + suffix, chunkSize);
+        loop.onDeath(() -> replaceWorker(index, loop));
+        return loop;
+    }
+
+    private EventLoop newAcceptor() {
+        String suffix = generation.get() == 0 ? "" : "-r" + generation.get();
+        EventLoop loop = new EventLoop("chaos-proxy-accept-" + group + suffix, BufferPool.SMALLEST);
+        loop.onDeath(() -> replaceAcceptor(loop));
+        return loop;
     }
 
     /** The number that names this group's threads: {@code chaos-proxy-loop-<name>-<n>}. */
@@ -30,29 +70,72 @@ final class EventLoopGroup implements AutoCloseable {
         return String.valueOf(group);
     }
 
+    /** The worker for the next connection. */
     EventLoop next() {
-        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+        return workers.get(Math.floorMod(next.getAndIncrement(), workers.length()));
     }
 
-    EventLoop get(int index) {
-        return loops[Math.floorMod(index, loops.length)];
+    /** The loop that holds every listener. */
+    EventLoop acceptor() {
+        return acceptor;
+    }
+
+    /** Runs {@code hook} each time a failed acceptor was replaced, so that listeners can move to the new one. */
+    void onAcceptorReplaced(Runnable hook) {
+        acceptorReplaced.add(hook);
+    }
+
+    private synchronized void replaceWorker(int index, EventLoop dead) {
+        if (closed) {
+            return;
+        }
+        generation.incrementAndGet();
+        if (workers.compareAndSet(index, dead, newWorker(index))) {
+            log.warn("event loop {} replaced after its failure", dead.name());
+        }
+    }
+
+    private void replaceAcceptor(EventLoop dead) {
+        synchronized (this) {
+            if (closed || acceptor != dead) {
+                return;
+            }
+            generation.incrementAndGet();
+            acceptor = newAcceptor();
+        }
+        log.warn("acceptor {} replaced after its failure; listeners move to {}", dead.name(), acceptor.name());
+        for (Runnable hook : acceptorReplaced) {
+            hook.run();
+        }
     }
 
     boolean inAnyLoop() {
-        for (EventLoop loop : loops) {
-            if (loop.inLoop()) {
+        if (acceptor.inLoop()) {
+            return true;
+        }
+        for (int i = 0; i < workers.length(); i++) {
+            if (workers.get(i).inLoop()) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Closes every loop and waits (up to a few seconds) for their threads to end. Idempotent. */
+    /** Closes every loop and waits (up to a few seconds) for their threads to end. Idempotent; never throws. */
     @Override
     public void close() {
-        CompletableFuture<?>[] terminations = new CompletableFuture<?>[loops.length];
-        for (int i = 0; i < loops.length; i++) {
-            terminations[i] = loops[i].shutdown();
+        List<EventLoop> loops = new ArrayList<>();
+        CompletableFuture<?>[] terminations;
+        synchronized (this) {   // a loop replaced meanwhile would otherwise escape the shutdown
+            closed = true;
+            loops.add(acceptor);
+            for (int i = 0; i < workers.length(); i++) {
+                loops.add(workers.get(i));
+            }
+            terminations = new CompletableFuture<?>[loops.size()];
+            for (int i = 0; i < loops.size(); i++) {
+                terminations[i] = loops.get(i).shutdown();
+            }
         }
         if (inAnyLoop()) {
             return;   // a loop cannot wait for itself; it ends as soon as this task returns

@@ -13,8 +13,11 @@ import java.util.ArrayDeque;
  * </pre>
  * With no stage and nothing pending the pipe takes the fast path: it reads into the loop's scratch buffer
  * and writes straight to the sink, keeping (in a pooled chunk) only what the sink could not take. Backpressure:
- * above the high-water mark of held bytes it stops reading from the source; at or below the low-water mark it
- * reads again, so a slow reader never makes the proxy's memory grow. Loop thread only.
+ * above the high-water mark of pinned memory (the capacity of every buffer the pipe holds, not the bytes in
+ * them) it stops reading from the source; at or below the low-water mark it reads again, so a slow reader never
+ * makes the proxy's memory grow. Small reads are moved into buffers that fit them, and small pieces waiting for
+ * a blocked sink are merged, so a stream of tiny messages cannot pin a large buffer each. One direction of one
+ * connection pins at most the high-water mark plus two chunks. Loop thread only.
  */
 final class Pipe {
     private static final int MAX_READS_PER_TURN = 16;   // then let the loop's other channels have a turn
@@ -31,7 +34,8 @@ final class Pipe {
     private final ArrayDeque<Chunk> outbound = new ArrayDeque<>(0);   // grows on first use only
     private StageContext head;
     private int dataStages;        // stages in the chain that act on data; the others are bypassed by the fast path
-    private long held;             // read from the source and not yet written to the sink (or discarded)
+    private long pinned;           // capacity of the buffers this pipe holds: what backpressure and the metric count
+    private long heldData;         // bytes read from the source and not yet written to the sink (or discarded)
     private volatile long forwarded;   // read by other threads through Connection.bytesUpstream()
     private boolean started;
     private boolean backpressured;
@@ -151,11 +155,12 @@ final class Pipe {
                 // The sink is full: keep the rest (in as many chunks as it takes) until it can take more.
                 int limit = buffer.limit();
                 while (buffer.hasRemaining()) {
-                    Chunk rest = pool.acquire();
+                    Chunk rest = pool.acquireFor(buffer.remaining());
                     buffer.limit(Math.min(limit, buffer.position() + rest.data.capacity()));
                     rest.data.put(buffer).flip();
                     buffer.limit(limit);
-                    addHeld(rest.size());
+                    addPinned(rest.pinnedBytes());
+                    addData(rest.size());
                     outbound.addLast(rest);
                 }
                 sink.want(SelectionKey.OP_WRITE, true);
@@ -171,13 +176,13 @@ final class Pipe {
 
     private void readIntoChunks() {
         for (int i = 0; i < MAX_READS_PER_TURN && !connection.isClosed() && isReading(); i++) {
-            if (held >= highWater) {
+            if (pinned >= highWater) {
                 backpressured = true;
                 updateReadInterest();
                 return;
             }
             Chunk chunk = pool.acquire();
-            int room = (int) Math.min(chunk.data.capacity(), highWater - held);
+            int room = (int) Math.min(chunk.data.capacity(), highWater - pinned);
             chunk.data.limit(room);
             int read;
             try {
@@ -195,8 +200,10 @@ final class Pipe {
                 return;
             }
             chunk.data.flip();
+            chunk = pool.compact(chunk);   // a 16-byte read must not pin a whole chunk while a fault holds it
             chunk.arrivedNanos = loop.nanoTime();
-            addHeld(read);
+            addPinned(chunk.pinnedBytes());
+            addData(read);
             deliverTo(head, chunk);
             if (read < room) {
                 return;
@@ -207,10 +214,29 @@ final class Pipe {
     private void onSourceEnd() {
         sourceEnded = true;
         updateReadInterest();
-        Chunk end = pool.acquire();
-        end.end = true;
-        end.arrivedNanos = loop.nanoTime();
+        Chunk end = newEnd();
         deliverTo(head, end);
+    }
+
+    /** A new end-of-stream chunk, counted as this pipe's. */
+    Chunk newEnd() {
+        Chunk end = pool.acquireEnd();
+        end.arrivedNanos = loop.nanoTime();
+        addPinned(end.pinnedBytes());
+        return end;
+    }
+
+    /** Cuts the first {@code bytes} bytes off {@code chunk} into a new chunk, counted as this pipe's. */
+    Chunk split(Chunk chunk, int bytes) {
+        Chunk head = pool.acquireFor(bytes);
+        ByteBuffer source = chunk.data;
+        int limit = source.limit();
+        source.limit(source.position() + bytes);
+        head.data.put(source).flip();
+        source.limit(limit);
+        head.arrivedNanos = chunk.arrivedNanos;
+        addPinned(head.pinnedBytes());
+        return head;
     }
 
     /** Hands the chunk to {@code stage}, or to the sink when {@code stage} is null. */
@@ -219,15 +245,53 @@ final class Pipe {
             pool.release(chunk);   // discardAll() has already written off every byte the pipe held
         } else if (stage != null) {
             stage.stage.onChunk(chunk);
-        } else {
+        } else if (!mergedIntoOutbound(chunk)) {
             outbound.addLast(chunk);
             flush();
         }
     }
 
+    /**
+     * While the sink is blocked, small pieces (slices, a bandwidth fault's portions) would each pin a buffer of
+     * their own: their bytes are appended to the last waiting chunk instead, or to a full-size one taken for it.
+     * Once the sink is blocked the pieces' boundaries are lost on the wire anyway.
+     */
+    private boolean mergedIntoOutbound(Chunk chunk) {
+        Chunk tail = outbound.peekLast();
+        if (tail == null || tail.end || chunk.end || chunk.data.capacity() == pool.chunkSize()) {
+            return false;
+        }
+        ByteBuffer into = tail.data;
+        if (into.capacity() - into.limit() < chunk.size()) {
+            if (tail.pinnedBytes() == pool.chunkSize()) {
+                return false;   // a full-size chunk is not worth replacing; the piece queues behind it
+            }
+            Chunk bigger = pool.acquire();
+            bigger.data.put(into).flip();
+            bigger.arrivedNanos = tail.arrivedNanos;
+            outbound.pollLast();
+            outbound.addLast(bigger);
+            addPinned(bigger.pinnedBytes() - tail.pinnedBytes());
+            pool.release(tail);
+            into = bigger.data;
+            if (into.capacity() - into.limit() < chunk.size()) {
+                return false;
+            }
+        }
+        int position = into.position();
+        int limit = into.limit();
+        into.limit(into.capacity()).position(limit);
+        into.put(chunk.data);
+        into.limit(into.position()).position(position);
+        addPinned(-chunk.pinnedBytes());
+        pool.release(chunk);
+        return true;
+    }
+
     void discard(Chunk chunk) {
         if (!connection.isClosed()) {
-            addHeld(-chunk.size());
+            addData(-chunk.size());
+            addPinned(-chunk.pinnedBytes());
         }
         pool.release(chunk);
     }
@@ -238,6 +302,7 @@ final class Pipe {
             if (chunk.end) {
                 outbound.pollFirst();
                 boolean closeAll = chunk.closesConnection;
+                addPinned(-chunk.pinnedBytes());
                 pool.release(chunk);
                 finish(closeAll);
                 return;
@@ -250,13 +315,14 @@ final class Pipe {
                 return;
             }
             countForwarded(written);
-            addHeld(-written);
+            addData(-written);
             if (chunk.data.hasRemaining()) {
                 sink.want(SelectionKey.OP_WRITE, true);
                 resumeIfDrained();
                 return;
             }
             outbound.pollFirst();
+            addPinned(-chunk.pinnedBytes());
             pool.release(chunk);
         }
         sink.want(SelectionKey.OP_WRITE, false);
@@ -274,7 +340,7 @@ final class Pipe {
         }
         finished = true;
         if (closeConnection) {
-            connection.closeBy("limit reached", false);
+            connection.closeAfterDeliberateEnd(this, "limit reached");
         } else {
             connection.onPipeFinished();
         }
@@ -286,7 +352,7 @@ final class Pipe {
     }
 
     private void resumeIfDrained() {
-        if (backpressured && held <= lowWater) {
+        if (backpressured && pinned <= lowWater) {
             backpressured = false;
             updateReadInterest();
         }
@@ -302,9 +368,13 @@ final class Pipe {
         }
     }
 
-    private void addHeld(long delta) {
-        held += delta;
-        counters.buffered(delta, held);
+    private void addPinned(long delta) {
+        pinned += delta;
+        counters.buffered(delta, pinned);
+    }
+
+    private void addData(long delta) {
+        heldData += delta;
     }
 
     private void countForwarded(int bytes) {
@@ -323,7 +393,13 @@ final class Pipe {
         while ((chunk = outbound.pollFirst()) != null) {
             pool.release(chunk);
         }
-        addHeld(-held);
+        addPinned(-pinned);
+        heldData = 0;
+    }
+
+    /** Whether the pipe holds bytes it read and has not written: closing now would lose them. */
+    boolean holdsData() {
+        return heldData > 0;
     }
 
     boolean isFinished() {

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Both sockets are registered with the same loop and every mutable field is touched by that loop only, so
  * nothing here needs a lock; the public methods post to the loop. EOF from one side reaches the other as a
  * half-close once the bytes in front of it are written; the connection ends when both directions have
- * finished, or at once, with an RST on both sides, when either side fails or resets.
+ * finished, or at once, with an RST on both sides, when either side fails or resets. A connection cut while the
+ * proxy holds bytes for one side gives that side an RST, never a FIN: a cut must not look like a complete stream.
  */
 final class ProxiedConnection implements IoHandler, Connection {
     private static final Logger log = LoggerFactory.getLogger(ProxiedConnection.class);
@@ -129,7 +130,7 @@ final class ProxiedConnection implements IoHandler, Connection {
         loop.schedule(connectTimer, loop.nanoTime() + route.settings().connectTimeout().toNanos());
         InetSocketAddress target = route.upstreamAddress();
         if (target == null) {
-            route.resolver().resolve(route.config().upstream(), loop, this::connectTo,
+            route.resolver().resolve(route.config().upstream(), loop, () -> !open, this::connectTo,
                     unknown -> {
                         if (!closed) {
                             upstreamFailed("unresolved", unknown.getMessage());
@@ -235,12 +236,17 @@ final class ProxiedConnection implements IoHandler, Connection {
     }
 
     @Override
-    public void onLoopClosing() {
+    public boolean onLoopClosing(boolean failed) {
         if (!closed) {
-            log.warn("route={} conn={} client={} still open when the proxy closed; closing it",
-                    route.name(), id, clientAddress);
-            closeBy("proxy closed", false);
+            if (failed) {
+                closeBy("event loop failed", true);
+            } else {
+                log.warn("route={} conn={} client={} still open when the proxy closed; closing it",
+                        route.name(), id, clientAddress);
+                closeBy("proxy closed", false);
+            }
         }
+        return false;
     }
 
     /** Undoes an accept whose loop is gone; the only method called off the loop, when no loop can run it. */
@@ -307,22 +313,43 @@ final class ProxiedConnection implements IoHandler, Connection {
         route.events().fireIfListened(() -> new ChaosEvent.FaultInjected(this, fault, detail));
     }
 
-    /** Closes both sides, with an RST when {@code reset}; the reason goes to the log and the listeners. */
+    /**
+     * Closes both sides, with an RST when {@code reset}; the reason goes to the log and the listeners. Without
+     * {@code reset}, a side still gets an RST when the proxy holds bytes for it that are now lost.
+     */
     void closeBy(String reason, boolean reset) {
+        closeBy(reason, reset, null);
+    }
+
+    /** A fault ended {@code pipe} on purpose (limit data): what it held past the end is cut by design. */
+    void closeAfterDeliberateEnd(Pipe pipe, String reason) {
+        closeBy(reason, false, pipe);
+    }
+
+    private void closeBy(String reason, boolean reset, Pipe endedOnPurpose) {
         if (closed) {
             return;
         }
         closed = true;
         open = false;
         cancelConnectTimer();
+        boolean upstreamLoses = upstreamPipe != endedOnPurpose && upstreamPipe.holdsData();
+        boolean clientLoses = downstreamPipe != endedOnPurpose && downstreamPipe.holdsData();
         upstreamPipe.discardAll();
         downstreamPipe.discardAll();
-        if (reset) {
+        if (reset || clientLoses) {
             client.reset();
-            upstream.reset();
         } else {
             client.close();
+        }
+        if (reset || upstreamLoses) {
+            upstream.reset();
+        } else {
             upstream.close();
+        }
+        if (!reset && (clientLoses || upstreamLoses) && log.isDebugEnabled()) {
+            log.debug("route={} conn={} bytes held for the {} were lost; it got a reset", route.name(), id,
+                    clientLoses && upstreamLoses ? "client and the upstream" : clientLoses ? "client" : "upstream");
         }
         route.connectionClosed(this);
         long durationNanos = loop.nanoTime() - openedNanos;
@@ -587,12 +614,12 @@ final class ProxiedConnection implements IoHandler, Connection {
 
     @Override
     public void close() {
-        onLoop(() -> closeBy("closed by the test", false));
+        onLoopAndWait(() -> closeBy("closed by the test", false));
     }
 
     @Override
     public void reset() {
-        onLoop(() -> closeBy("reset by the test", true));
+        onLoopAndWait(() -> closeBy("reset by the test", true));
     }
 
     /**
@@ -611,16 +638,11 @@ final class ProxiedConnection implements IoHandler, Connection {
                 // the proxy is closed, and this connection with it
             }
         } else {
-            loop.execute(change);
-        }
-    }
-
-    /** Runs now when called on this connection's loop (from a listener), else posts it there. */
-    void onLoop(Runnable action) {
-        if (loop.inLoop()) {
-            action.run();
-        } else {
-            loop.execute(action);
+            try {
+                loop.execute(change);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // as above
+            }
         }
     }
 

@@ -20,8 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running route: its listener, which accepts on one loop and hands each connection to the next loop of the
- * group; its current faults, which every live connection follows; and its live connections.
+ * A running route: its listener, which accepts on the group's acceptor and hands each connection to the next
+ * worker loop; its current faults, which every live connection follows; and its live connections.
+ *
+ * <p>Every public method may be called from any thread, a listener on any loop too. No internal lock is held
+ * while user code runs or while a worker loop is waited for; the acceptor, which runs no user code and never
+ * waits, may be waited for under the listener's lock. A change is done when the call returns, except that a
+ * caller on a worker loop does not wait for the other workers: their connections follow within one turn.
  */
 public final class RouteRuntime implements IoHandler {
     private static final Logger log = LoggerFactory.getLogger(RouteRuntime.class);
@@ -32,26 +37,22 @@ public final class RouteRuntime implements IoHandler {
     private final RouteConfig config;
     private final EngineSettings settings;
     private final InetSocketAddress upstreamAddress;
-    private final EventLoop acceptLoop;
     private final RouteCounters counters = new RouteCounters();
     private final SplittableRandom random;   // accept loop only: connection seeds follow accept order
     private final Set<ProxiedConnection> connections = ConcurrentHashMap.newKeySet();
-    private final Object lock = new Object();           // the fault list
-    // The listener's own lock, never held by a fault change: disable() waits for the accept loop while holding
-    // it, and a listener running on that loop may change faults meanwhile.
+    private final Object lock = new Object();           // the fault list; never held while waiting for anything
+    // The listener's state; held while waiting for the acceptor only, which takes no lock and runs no user code.
     private final Object listenerLock = new Object();
     private volatile List<Fault> faults;
     private volatile boolean enabled = true;
     private ServerSocketChannel listener;     // guarded by listenerLock
-    private SelectionKey listenerKey;         // accept loop only
+    private SelectionKey listenerKey;         // acceptor only
     private volatile InetSocketAddress localAddress;
 
-    RouteRuntime(Engine engine, RouteConfig config, InetSocketAddress upstreamAddress, EngineSettings settings,
-            EventLoop acceptLoop) {
+    RouteRuntime(Engine engine, RouteConfig config, InetSocketAddress upstreamAddress, EngineSettings settings) {
         this.engine = engine;
         this.config = config;
         this.settings = settings;
-        this.acceptLoop = acceptLoop;
         this.upstreamAddress = upstreamAddress;
         this.faults = config.faults();
         this.random = new SplittableRandom(routeSeed(settings.seed(), config.name()));
@@ -68,6 +69,12 @@ public final class RouteRuntime implements IoHandler {
 
     /** Binds the listener; a port in use fails with a message that names port and route. */
     void bind(int port) {
+        synchronized (listenerLock) {
+            bindLocked(port);
+        }
+    }
+
+    private void bindLocked(int port) {
         InetSocketAddress address = new InetSocketAddress(settings.bindAddress(), port);
         try {
             ServerSocketChannel channel = ServerSocketChannel.open();
@@ -76,7 +83,7 @@ public final class RouteRuntime implements IoHandler {
                 channel.bind(address, settings.acceptBacklog());
                 channel.configureBlocking(false);
                 localAddress = (InetSocketAddress) channel.getLocalAddress();
-                acceptLoop.call(() -> listenerKey = acceptLoop.register(channel, SelectionKey.OP_ACCEPT, this));
+                register(channel);
                 listener = channel;
             } catch (IOException | RuntimeException e) {
                 EventLoop.closeQuietly(channel);
@@ -87,6 +94,29 @@ public final class RouteRuntime implements IoHandler {
                     + "'); pick a free port or 0 for an ephemeral one", e);
         } catch (IOException e) {
             throw new IllegalStateException("route '" + config.name() + "': cannot listen on " + address + ": " + e, e);
+        }
+    }
+
+    /** Hands the listener to the acceptor and waits: the acceptor never waits, so this is safe from any thread. */
+    private void register(ServerSocketChannel channel) {
+        EventLoop acceptor = engine.acceptor();
+        try {
+            acceptor.call(() -> listenerKey = acceptor.register(channel, SelectionKey.OP_ACCEPT, this));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("route '" + config.name() + "': the proxy is closing", e);
+        }
+    }
+
+    /** The acceptor failed and was replaced: the listener, still bound, goes on on the new one. */
+    void moveListener() {
+        synchronized (listenerLock) {
+            if (listener != null) {
+                try {
+                    register(listener);
+                } catch (RuntimeException e) {
+                    log.error("route={} cannot move its listener to the new acceptor; the route is down", config.name(), e);
+                }
+            }
         }
     }
 
@@ -101,11 +131,12 @@ public final class RouteRuntime implements IoHandler {
                 log.warn("route={} accept failed: {}; pausing accepts for {}ms", config.name(), e.toString(),
                         ACCEPT_RETRY.toMillis());
                 key.interestOps(0);
-                acceptLoop.schedule(new Timer(() -> {
+                EventLoop acceptor = engine.acceptor();
+                acceptor.schedule(new Timer(() -> {
                     if (key.isValid()) {
                         key.interestOps(SelectionKey.OP_ACCEPT);
                     }
-                }), acceptLoop.nanoTime() + ACCEPT_RETRY.toNanos());
+                }), acceptor.nanoTime() + ACCEPT_RETRY.toNanos());
                 return;
             }
             if (channel == null) {
@@ -137,7 +168,8 @@ public final class RouteRuntime implements IoHandler {
         try {
             loop.execute(connection::start);
         } catch (RuntimeException e) {
-            // The loop is gone (the proxy is closing): undo the bookkeeping and let the client go.
+            // The loop is gone (the proxy is closing, or the loop failed and is being replaced): the client is
+            // reset, never left waiting.
             connection.abandon();
         }
     }
@@ -167,8 +199,9 @@ public final class RouteRuntime implements IoHandler {
             }
             List<Fault> next = new ArrayList<>(faults);
             next.add(fault);
-            setFaults(next);
+            faults = List.copyOf(next);
         }
+        applyFaults();
     }
 
     public void updateFault(Fault fault) {
@@ -179,8 +212,9 @@ public final class RouteRuntime implements IoHandler {
             }
             List<Fault> next = new ArrayList<>(faults);
             next.set(index, fault);
-            setFaults(next);
+            faults = List.copyOf(next);
         }
+        applyFaults();
     }
 
     public void removeFault(String name) {
@@ -191,17 +225,64 @@ public final class RouteRuntime implements IoHandler {
             }
             List<Fault> next = new ArrayList<>(faults);
             next.remove(index);
-            setFaults(next);
-        }
-    }
-
-    /** Replaces every fault at once (names must be unique; the caller checked). */
-    public void setFaults(List<Fault> next) {
-        synchronized (lock) {
             faults = List.copyOf(next);
         }
+        applyFaults();
+    }
+
+    /**
+     * Replaces every fault at once: a fault whose name and value stay the same goes on undisturbed on live
+     * connections (what it holds, its toxicity decision), so there is never a moment without it.
+     *
+     * @throws IllegalArgumentException when two faults share a name
+     */
+    public void setFaults(List<Fault> next) {
+        List<Fault> copy = List.copyOf(next);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Fault fault : copy) {
+            if (!names.add(fault.name())) {
+                throw new IllegalArgumentException("route '" + config.name() + "': two faults are named '"
+                        + fault.name() + "'; fault names must be unique, name one otherwise with named(...)");
+            }
+        }
+        synchronized (lock) {
+            faults = copy;
+        }
+        applyFaults();
+    }
+
+    /** Brings every live connection in line with the current faults; each reads the latest list itself. */
+    private void applyFaults() {
+        forEachConnection(ProxiedConnection::reconcileRouteFaults);
+    }
+
+    /**
+     * Runs {@code action} for every live connection on its own loop, and returns when it is done: at once for
+     * the calling loop's connections, after waiting for the others from a thread that is no loop, and without
+     * waiting for them (posted) from another worker loop, as one worker must never wait for another.
+     */
+    private void forEachConnection(java.util.function.Consumer<ProxiedConnection> action) {
+        java.util.Map<EventLoop, List<ProxiedConnection>> byLoop = new java.util.IdentityHashMap<>();
         for (ProxiedConnection connection : connections) {
-            connection.onLoop(connection::reconcileRouteFaults);
+            byLoop.computeIfAbsent(connection.loop(), l -> new ArrayList<>()).add(connection);
+        }
+        for (java.util.Map.Entry<EventLoop, List<ProxiedConnection>> entry : byLoop.entrySet()) {
+            EventLoop loop = entry.getKey();
+            Runnable batch = () -> entry.getValue().forEach(action);
+            try {
+                if (loop.inLoop()) {
+                    batch.run();
+                } else if (EventLoop.onAnyLoop()) {
+                    loop.execute(batch);
+                } else {
+                    loop.call(() -> {
+                        batch.run();
+                        return null;
+                    });
+                }
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // that loop is closed (the proxy is closing, or it failed): its connections are closed already
+            }
         }
     }
 
@@ -240,13 +321,20 @@ public final class RouteRuntime implements IoHandler {
         log.info("chaos-proxy route={} disabled", config.name());
     }
 
+    /** A route configured disabled: its listener was bound (to fix the port) and closed again. */
+    public void markDisabled() {
+        synchronized (listenerLock) {
+            enabled = false;
+        }
+    }
+
     /** Binds the same port again. */
     public void enable() {
         synchronized (listenerLock) {
             if (enabled) {
                 return;
             }
-            bind(localAddress.getPort());
+            bindLocked(localAddress.getPort());
             enabled = true;
         }
         log.info("chaos-proxy route={} enabled listening={}", config.name(), localAddress);
@@ -258,43 +346,54 @@ public final class RouteRuntime implements IoHandler {
         return live;
     }
 
+    /**
+     * Closes every live connection: with an RST when {@code reset}, else with a FIN where no byte the proxy held
+     * is lost and an RST where one is (see {@code ProxiedConnection.closeBy}).
+     */
     public void closeConnections(boolean reset) {
-        for (ProxiedConnection connection : connections) {
-            if (reset) {
-                connection.reset();
-            } else {
-                connection.close();
-            }
-        }
+        String reason = reset ? "reset by the test" : "closed by the test";
+        forEachConnection(connection -> connection.closeBy(reason, reset));
     }
 
-    /** Stops accepting and frees the port before returning. Idempotent; any thread. */
-    void closeListener() {
+    /** Stops accepting and frees the port before returning. Idempotent; any thread, any loop. */
+    public void closeListener() {
         synchronized (listenerLock) {
             ServerSocketChannel channel = listener;
             if (channel == null) {
                 return;
             }
             listener = null;
-            acceptLoop.call(() -> {
-                if (listenerKey != null) {
-                    listenerKey.cancel();
-                }
-                EventLoop.closeQuietly(channel);
-                acceptLoop.flushCancelledKeys();   // only now does the kernel release the port
-                return null;
-            });
+            EventLoop acceptor = engine.acceptor();
+            try {
+                acceptor.call(() -> {
+                    if (listenerKey != null) {
+                        listenerKey.cancel();
+                    }
+                    EventLoop.closeQuietly(channel);
+                    acceptor.flushCancelledKeys();   // only now does the kernel release the port
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                EventLoop.closeQuietly(channel);   // the acceptor is gone, and the port with its selector
+            }
         }
     }
 
     @Override
-    public void onLoopClosing() {
-        // The loop closes the listener's channel itself.
+    public boolean onLoopClosing(boolean failed) {
+        // Closing: the loop closes the listener's channel. Failed: the channel stays bound and moves on to the
+        // new acceptor (moveListener), so the port never refuses in between.
+        return failed;
     }
 
     @Override
     public void onFailure() {
         log.error("route={} the listener failed; it goes on accepting", config.name());
+    }
+
+    /** Connections on the loop; for tests and diagnostics. */
+    int connectionCount() {
+        return connections.size();
     }
 
     public String name() {

@@ -2,7 +2,6 @@ package io.chaosproxy.internal;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.fault.DropMode;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,14 +111,10 @@ public final class StageContext {
 
     /** Cuts the first {@code bytes} bytes off {@code chunk} into a new chunk; the original keeps the rest. */
     public Chunk split(Chunk chunk, int bytes) {
-        Chunk head = loop.buffers().acquire();
-        ByteBuffer source = chunk.data;
-        int limit = source.limit();
-        source.limit(source.position() + bytes);
-        head.data.put(source).flip();
-        source.limit(limit);
-        head.arrivedNanos = chunk.arrivedNanos;
-        return head;
+        if (bytes <= 0 || bytes > chunk.size()) {
+            throw new IllegalArgumentException("split of " + bytes + " bytes off a chunk of " + chunk.size());
+        }
+        return pipe.split(chunk, bytes);
     }
 
     /** Drops the chunk's bytes: only for faults that cut the stream anyway. */
@@ -174,10 +169,8 @@ public final class StageContext {
     /** Ends this direction after what was forwarded so far (a FIN), then closes the connection. */
     public void endStream() {
         pauseSource();
-        Chunk end = loop.buffers().acquire();
-        end.end = true;
+        Chunk end = pipe.newEnd();
         end.closesConnection = true;
-        end.arrivedNanos = loop.nanoTime();
         forward(end);
     }
 
@@ -260,17 +253,5 @@ public final class StageContext {
             held.clear();
         }
         return leftovers;
-    }
-
-    long heldBytes() {
-        long bytes = 0;
-        for (ArrayDeque<Chunk> queue : java.util.Arrays.asList(delayed, held)) {
-            if (queue != null) {
-                for (Chunk chunk : queue) {
-                    bytes += chunk.size();
-                }
-            }
-        }
-        return bytes;
     }
 }

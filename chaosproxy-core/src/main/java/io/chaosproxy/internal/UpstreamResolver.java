@@ -11,14 +11,18 @@ import java.util.function.Consumer;
 /**
  * Looks upstream hosts up for routes that resolve on each connection. A lookup blocks (DNS can take seconds),
  * so it runs here, never on an event loop; the answer goes back to the connection's loop. Threads are made on
- * first need and end after a second idle, so a proxy that never resolves late has none.
+ * first need and end after a second idle, so a proxy that never resolves late has none. At most
+ * {@link #MAX_PENDING} lookups wait; beyond that a connection fails at once as unresolved, and a lookup whose
+ * connection closed meanwhile (it timed out, the test closed it) is skipped.
  */
 final class UpstreamResolver {
+    static final int MAX_PENDING = 256;
+
     private final ThreadPoolExecutor executor;
 
     UpstreamResolver(String proxyName) {
         AtomicInteger count = new AtomicInteger();
-        executor = new ThreadPoolExecutor(2, 2, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+        executor = new ThreadPoolExecutor(2, 2, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_PENDING), task -> {
             Thread thread = new Thread(task, "chaos-proxy-resolver-" + proxyName + "-" + count.getAndIncrement());
             thread.setDaemon(true);
             return thread;
@@ -27,10 +31,13 @@ final class UpstreamResolver {
     }
 
     /** Resolves {@code upstream} off the loop, then calls back on {@code loop}: the address, or the failure. */
-    void resolve(HostPort upstream, EventLoop loop, Consumer<InetSocketAddress> resolved,
-            Consumer<IllegalArgumentException> failed) {
+    void resolve(HostPort upstream, EventLoop loop, java.util.function.BooleanSupplier cancelled,
+            Consumer<InetSocketAddress> resolved, Consumer<IllegalArgumentException> failed) {
         try {
             executor.execute(() -> {
+                if (cancelled.getAsBoolean()) {
+                    return;   // its connection is gone: no lookup for nobody
+                }
                 Runnable answer;
                 try {
                     InetSocketAddress address = upstream.resolve();
@@ -48,8 +55,9 @@ final class UpstreamResolver {
                     // the proxy closed meanwhile, and the connection with it
                 }
             });
-        } catch (RejectedExecutionException closed) {
-            failed.accept(new IllegalArgumentException("the proxy is closing"));
+        } catch (RejectedExecutionException busy) {
+            failed.accept(new IllegalArgumentException(executor.isShutdown() ? "the proxy is closing"
+                    : "upstream \"" + upstream + "\": " + MAX_PENDING + " lookups are waiting already"));
         }
     }
 
