@@ -87,8 +87,7 @@ final class PopulateHandler extends Resource {
     }
 
     private static void replaceFaults(Route route, List<Fault> faults) {
-        route.clearFaults();
-        faults.forEach(route::addFault);
+        route.setFaults(faults);   // one step: live connections never see a moment without faults
     }
 
     private static void rollBack(Deque<Runnable> undo) {

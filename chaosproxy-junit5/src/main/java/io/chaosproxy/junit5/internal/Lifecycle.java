@@ -297,8 +297,7 @@ public final class Lifecycle {
             throw new ExtensionConfigurationException(spec.label() + ": localPort " + spec.localPort()
                     + " differs from the class route's " + route.localPort() + "; an override changes faults only");
         }
-        route.clearFaults();
-        spec.faults().forEach(route::addFault);   // afterEach's reset() brings the declared faults back
+        route.setFaults(spec.faults());   // in one step; afterEach's reset() brings the declared faults back
     }
 
     private static Route find(ChaosProxy proxy, String name) {
