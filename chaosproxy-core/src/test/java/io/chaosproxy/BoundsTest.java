@@ -28,17 +28,21 @@ class BoundsTest {
     private static final Duration ONE_NANO_TOO_LONG = MAX.plusNanos(1);
     private static final String TOO_LONG = "is too long; at most 86400000ms (1 day)";
 
+    private static Arguments fault(String what, Function<Duration, Fault> make) {
+        return Arguments.of(what, make);
+    }
+
     static Stream<Arguments> everyFaultDuration() {
         return Stream.of(
-                Arguments.of("latency", (Function<Duration, Fault>) Fault::latency),
-                Arguments.of("latency jitter", (Function<Duration, Fault>) d -> Fault.latency(Duration.ZERO).jitter(d)),
-                Arguments.of("slicer delay", (Function<Duration, Fault>) d -> Fault.slicer(10, 0, d)),
-                Arguments.of("timeout", (Function<Duration, Fault>) Fault::timeout),
-                Arguments.of("resetPeer timeout", (Function<Duration, Fault>) Fault::resetPeer),
-                Arguments.of("slowClose delay", (Function<Duration, Fault>) Fault::slowClose),
-                Arguments.of("maxLifetime", (Function<Duration, Fault>) Fault::maxLifetime),
-                Arguments.of("connectDelay", (Function<Duration, Fault>) Fault::connectDelay),
-                Arguments.of("loss retransmitDelay", (Function<Duration, Fault>) d -> Fault.loss(0.1).retransmitDelay(d)));
+                fault("latency", Fault::latency),
+                fault("latency jitter", d -> Fault.latency(Duration.ZERO).jitter(d)),
+                fault("slicer delay", d -> Fault.slicer(10, 0, d)),
+                fault("timeout", Fault::timeout),
+                fault("resetPeer timeout", Fault::resetPeer),
+                fault("slowClose delay", Fault::slowClose),
+                fault("maxLifetime", Fault::maxLifetime),
+                fault("connectDelay", Fault::connectDelay),
+                fault("loss retransmitDelay", d -> Fault.loss(0.1).retransmitDelay(d)));
     }
 
     @ParameterizedTest(name = "{0}")

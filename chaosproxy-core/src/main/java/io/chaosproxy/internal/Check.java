@@ -79,8 +79,8 @@ public final class Check {
     /** Whole milliseconds as such ({@code 250ms}); anything else, however long, as ISO-8601 ({@code PT0.0000001S}). */
     private static String millis(Duration value) {
         boolean wholeMillis = value.getNano() % 1_000_000 == 0;
-        long limit = Long.MAX_VALUE / 1000 - 1;
-        boolean fitsMillis = value.getSeconds() >= -limit && value.getSeconds() <= limit;
+        boolean fitsMillis = value.compareTo(Duration.ofMillis(Long.MIN_VALUE)) >= 0
+                && value.compareTo(Duration.ofMillis(Long.MAX_VALUE)) <= 0;
         return wholeMillis && fitsMillis ? value.toMillis() + "ms" : value.toString();
     }
 }
