@@ -249,6 +249,12 @@ public final class ChaosProxy implements AutoCloseable {
         static final int DEFAULT_HIGH_WATER_MARK = 4 << 20;
         static final int CHUNK_SIZE = 64 * 1024;
 
+        /**
+         * The highest {@link #highWaterMark}: 1 GiB. The mark holds for each direction of each connection, so a
+         * handful of connections at a higher one could pin more direct memory than a test JVM has.
+         */
+        public static final long MAX_HIGH_WATER_MARK = 1L << 30;
+
         private final List<RouteBuilder> routes = new ArrayList<>();
         private final List<ChaosListener> listeners = new ArrayList<>();
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
@@ -305,13 +311,16 @@ public final class ChaosProxy implements AutoCloseable {
             return this;
         }
 
-        /** How long connecting to an upstream may take before the client is closed; default 5 s. */
+        /** How long connecting to an upstream may take before the client is closed; default 5 s, at most 1 day. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Check.positive("connectTimeout:", timeout);
             return this;
         }
 
-        /** How long {@link ChaosProxy#close()} lets live connections finish; default 2 s. Zero cuts them at once. */
+        /**
+         * How long {@link ChaosProxy#close()} lets live connections finish; default 2 s, at most 1 day. Zero cuts
+         * them at once.
+         */
         public Builder shutdownTimeout(Duration timeout) {
             this.shutdownTimeout = Check.notNegative("shutdownTimeout:", timeout);
             return this;
@@ -337,12 +346,17 @@ public final class ChaosProxy implements AutoCloseable {
 
         /**
          * The most bytes one direction of one connection may hold (delayed, or waiting for a slow reader) before
-         * the proxy stops reading from its source; reading resumes below half of it. Default 4 MiB. With a
-         * latency {@code d} it caps one connection's throughput at about {@code bytes / d}, as a TCP window does.
+         * the proxy stops reading from its source; reading resumes below half of it. Default 4 MiB; 64 KiB..1 GiB
+         * ({@link #MAX_HIGH_WATER_MARK}). With a latency {@code d} it caps one connection's throughput at about
+         * {@code bytes / d}, as a TCP window does.
          */
         public Builder highWaterMark(long bytes) {
             if (bytes < CHUNK_SIZE) {
                 throw new IllegalArgumentException("highWaterMark: " + bytes + " bytes is less than " + CHUNK_SIZE);
+            }
+            if (bytes > MAX_HIGH_WATER_MARK) {
+                throw new IllegalArgumentException("highWaterMark: " + bytes + " bytes is more than "
+                        + MAX_HIGH_WATER_MARK + " (1 GiB)");
             }
             this.highWaterMark = bytes;
             return this;

@@ -15,6 +15,7 @@ import io.chaosproxy.fault.Slicer;
 import io.chaosproxy.fault.SlowClose;
 import io.chaosproxy.fault.Terminate;
 import io.chaosproxy.fault.Timeout;
+import io.chaosproxy.internal.Check;
 import io.chaosproxy.internal.Stage;
 import io.chaosproxy.internal.StageContext;
 import java.time.Duration;
@@ -30,8 +31,15 @@ import java.util.Map;
  * }</pre>
  *
  * Defaults are Toxiproxy's: direction {@code DOWNSTREAM}, toxicity 1.0, name {@code <type>_<direction>}.
+ * Every duration is at most {@link #MAX_DURATION}; the factories throw {@link IllegalArgumentException} for a
+ * value out of range.
  */
 public interface Fault {
+    /**
+     * The longest duration any fault (a delay, a jitter, a timeout, a lifetime) and the proxy's connect and
+     * shutdown timeouts may have: 1 day. A latency's delay and jitter together stay within it too.
+     */
+    Duration MAX_DURATION = Check.MAX_DURATION;
 
     /** The fault's type, Toxiproxy's name where Toxiproxy has it: {@code latency}, {@code bandwidth}, ... */
     String type();

@@ -88,7 +88,8 @@ final class BuilderReader {
         if (loops != null) {
             setting(config, "eventLoops", b -> b.eventLoops(loops.intValue()));
         }
-        Long highWaterMark = config.integer("highWaterMark", false, 64 * 1024, Long.MAX_VALUE);
+        Long highWaterMark = config.integer("highWaterMark", false, 64 * 1024,
+                ChaosProxy.Builder.MAX_HIGH_WATER_MARK);
         if (highWaterMark != null) {
             setting(config, "highWaterMark", b -> b.highWaterMark(highWaterMark));
         }

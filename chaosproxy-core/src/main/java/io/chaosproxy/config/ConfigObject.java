@@ -1,5 +1,6 @@
 package io.chaosproxy.config;
 
+import io.chaosproxy.internal.Check;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -194,8 +195,9 @@ final class ConfigObject {
             problems.add(child(key), value, number + " is negative; use 0 or more");
             return null;
         }
-        if (number.bitLength() > 43) {   // Duration.ofMillis is fine far beyond this, the engine is not
-            problems.add(child(key), value, number + " is too long; at most 8796093022207");
+        if (number.compareTo(BigInteger.valueOf(Check.MAX_DURATION.toMillis())) > 0) {
+            problems.add(child(key), value, number + " is too long; at most " + Check.MAX_DURATION.toMillis()
+                    + " (1 day)");
             return null;
         }
         return Duration.ofMillis(number.longValue());

@@ -1,5 +1,6 @@
 package io.chaosproxy.config;
 
+import io.chaosproxy.internal.Check;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
@@ -32,8 +33,8 @@ final class Durations {
             throw new IllegalArgumentException("\"" + text + "\" is negative; use 0 or more");
         }
         BigDecimal nanos = amount.multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(matcher.group(2))));
-        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException("\"" + text + "\" is too long; at most about 292 years");
+        if (nanos.compareTo(BigDecimal.valueOf(Check.MAX_DURATION.toNanos())) > 0) {
+            throw new IllegalArgumentException("\"" + text + "\" is too long; at most 24h");
         }
         return Duration.ofNanos(nanos.longValue());
     }

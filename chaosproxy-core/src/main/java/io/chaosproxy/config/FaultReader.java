@@ -2,7 +2,9 @@ package io.chaosproxy.config;
 
 import io.chaosproxy.Direction;
 import io.chaosproxy.Fault;
+import io.chaosproxy.fault.Bandwidth;
 import io.chaosproxy.fault.DropMode;
+import io.chaosproxy.fault.Slicer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,8 +114,8 @@ final class FaultReader {
             }
             case "bandwidth" -> bandwidth(a);
             case "slicer" -> {
-                Long average = a.integer("average_size", true, 1, Integer.MAX_VALUE);
-                Long variation = a.integer("size_variation", false, 0, Integer.MAX_VALUE);
+                Long average = a.integer("average_size", true, 1, Slicer.MAX_SIZE);
+                Long variation = a.integer("size_variation", false, 0, Slicer.MAX_SIZE);
                 Duration delay = a.duration("delay", false);
                 yield average == null ? null : Fault.slicer(average.intValue(),
                         variation == null ? 0 : variation.intValue(), delay == null ? Duration.ZERO : delay);
@@ -159,10 +161,10 @@ final class FaultReader {
             return null;
         }
         if (hasRate) {
-            Long rate = a.integer("rate", true, 0, Long.MAX_VALUE / 1000);
+            Long rate = a.integer("rate", true, 0, Bandwidth.MAX_BYTES_PER_SECOND / 1000);
             return rate == null ? null : Fault.bandwidth(rate * 1000);
         }
-        Long bytes = a.integer("bytesPerSecond", true, 0, Long.MAX_VALUE);
+        Long bytes = a.integer("bytesPerSecond", true, 0, Bandwidth.MAX_BYTES_PER_SECOND);
         return bytes == null ? null : Fault.bandwidth(bytes);
     }
 

@@ -11,13 +11,19 @@ import java.util.Objects;
  * Lets at most {@code bytesPerSecond} through in its direction (a token bucket refilled continuously, with
  * 10 ms of burst). 0 holds every byte until the fault is removed, then lets it all go, in order.
  *
- * @param bytesPerSecond 0 or more
+ * @param bytesPerSecond 0..{@link #MAX_BYTES_PER_SECOND} (1 TB/s)
  */
 public record Bandwidth(long bytesPerSecond, Envelope envelope) implements Fault {
+    /**
+     * The highest rate: 1 TB/s (10^9 in Toxiproxy's KB/s), far more than loopback carries, so no
+     * limit a test means to set is refused.
+     */
+    public static final long MAX_BYTES_PER_SECOND = 1_000_000_000_000L;
 
     /** Checks the values. */
     public Bandwidth {
         Check.notNegative("bandwidth", bytesPerSecond);
+        Check.atMost("bandwidth", bytesPerSecond, MAX_BYTES_PER_SECOND, "bytes/s");
         Objects.requireNonNull(envelope, "envelope");
     }
 

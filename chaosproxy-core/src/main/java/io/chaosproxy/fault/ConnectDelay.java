@@ -12,7 +12,7 @@ import java.util.Objects;
  * Contacts the upstream only {@code delay} after the client connected: the delay before forwarding begins.
  * Once per connection, whatever the direction; added at runtime it applies to new connections only.
  *
- * @param delay 0 or more
+ * @param delay 0..{@link Fault#MAX_DURATION}
  */
 public record ConnectDelay(Duration delay, Envelope envelope) implements Fault {
 

@@ -12,8 +12,9 @@ import java.util.Objects;
  * Holds each chunk {@code delay ± jitter} (uniform) from the moment it reached this fault before passing it
  * on. Chunks keep their order, and the end of the stream waits its turn like data.
  *
- * @param delay  how long each chunk is held; 0 or more
- * @param jitter the most a chunk's delay varies from {@code delay}, either way; 0 or more
+ * @param delay  how long each chunk is held; 0..{@link Fault#MAX_DURATION}
+ * @param jitter the most a chunk's delay varies from {@code delay}, either way; 0 or more, with
+ *               {@code delay + jitter} at most {@link Fault#MAX_DURATION}
  */
 public record Latency(Duration delay, Duration jitter, Envelope envelope) implements Fault {
 
@@ -21,6 +22,7 @@ public record Latency(Duration delay, Duration jitter, Envelope envelope) implem
     public Latency {
         Check.notNegative("latency", delay);
         Check.notNegative("latency jitter", jitter);
+        Check.atMostMaxDuration("latency + jitter", delay.plus(jitter));   // the longest delay a chunk can get
         Objects.requireNonNull(envelope, "envelope");
     }
 

@@ -14,7 +14,7 @@ import java.util.Objects;
  * does over a lossy link where TCP retransmits.
  *
  * @param probability 0.0..1.0, per chunk
- * @param retransmitDelay default 200 ms, Linux's minimum RTO
+ * @param retransmitDelay 0..{@link Fault#MAX_DURATION}; default 200 ms, Linux's minimum RTO
  */
 public record Loss(double probability, Duration retransmitDelay, Envelope envelope) implements Fault {
 

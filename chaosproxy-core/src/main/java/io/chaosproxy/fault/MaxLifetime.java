@@ -12,17 +12,14 @@ import java.util.Objects;
  * Closes the connection (or resets it) once it has lived {@code lifetime}, counted from accept. Once per
  * connection, whatever the direction.
  *
- * @param lifetime more than 0
+ * @param lifetime more than 0, at most {@link Fault#MAX_DURATION}
  * @param reset RST instead of FIN
  */
 public record MaxLifetime(Duration lifetime, boolean reset, Envelope envelope) implements Fault {
 
     /** Checks the values. */
     public MaxLifetime {
-        Objects.requireNonNull(lifetime, "maxLifetime");
-        if (lifetime.isNegative() || lifetime.isZero()) {
-            throw new IllegalArgumentException("maxLifetime " + lifetime.toMillis() + "ms is not positive");
-        }
+        Check.positive("maxLifetime", lifetime);
         Objects.requireNonNull(envelope, "envelope");
     }
 

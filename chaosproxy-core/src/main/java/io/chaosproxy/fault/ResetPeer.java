@@ -12,7 +12,7 @@ import java.util.Objects;
  * Aborts the connection with an RST to both sides {@code timeout} after it starts (or after the fault is
  * added to it); data flows normally until then.
  *
- * @param timeout 0 (at once) or more
+ * @param timeout 0 (at once) up to {@link Fault#MAX_DURATION}
  */
 public record ResetPeer(Duration timeout, Envelope envelope) implements Fault {
 

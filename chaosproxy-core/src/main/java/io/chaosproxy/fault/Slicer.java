@@ -12,15 +12,22 @@ import java.util.Objects;
  * Cuts each chunk into slices of {@code averageSize ± sizeVariation} bytes (uniform) and sends them
  * {@code delay} apart: exposes code that assumes one read returns one whole message.
  *
- * @param averageSize bytes, 1 or more
+ * @param averageSize bytes, 1..{@link #MAX_SIZE} (64 MiB)
  * @param sizeVariation bytes, 0..averageSize-1
- * @param delay between two slices; 0 or more
+ * @param delay between two slices; 0..{@link Fault#MAX_DURATION}
  */
 public record Slicer(int averageSize, int sizeVariation, Duration delay, Envelope envelope) implements Fault {
+    /**
+     * The largest average size (and so variation): 64 MiB. The proxy reads at most a few hundred KiB at once,
+     * so larger slices would only ever pass whole chunks; and {@code averageSize + sizeVariation} stays far
+     * from {@code Integer.MAX_VALUE}.
+     */
+    public static final int MAX_SIZE = 64 << 20;
 
     /** Checks the values. */
     public Slicer {
         Check.positive("slicer averageSize", averageSize);
+        Check.atMost("slicer averageSize", averageSize, MAX_SIZE, "bytes");
         if (sizeVariation < 0 || sizeVariation >= averageSize) {
             throw new IllegalArgumentException("slicer sizeVariation " + sizeVariation + " is outside 0.."
                     + (averageSize - 1) + "; it must be smaller than averageSize");

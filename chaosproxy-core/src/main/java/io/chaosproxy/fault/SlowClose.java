@@ -12,7 +12,7 @@ import java.util.Objects;
  * Passes the end of the stream (the FIN) on only {@code delay} after it arrives; data before it is not
  * delayed.
  *
- * @param delay 0 or more
+ * @param delay 0..{@link Fault#MAX_DURATION}
  */
 public record SlowClose(Duration delay, Envelope envelope) implements Fault {
 

@@ -14,7 +14,7 @@ import java.util.Objects;
  * stays stalled until the fault is removed, and then every held byte moves on, in order: nothing is lost.
  * (Toxiproxy drops the data instead.)
  *
- * @param timeout 0 (never close) or more
+ * @param timeout 0 (never close) up to {@link Fault#MAX_DURATION}
  */
 public record Timeout(Duration timeout, Envelope envelope) implements Fault {
 

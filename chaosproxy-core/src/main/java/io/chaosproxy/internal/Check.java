@@ -8,6 +8,13 @@ public final class Check {
     private Check() {
     }
 
+    /**
+     * The longest duration any fault, jitter or proxy timeout may have: 1 day. Longer than any test or soak
+     * run needs, and so far below {@code Long.MAX_VALUE} nanoseconds (292 years) that a deadline adding up a
+     * few of them to the clock ({@code now + delay + jitter}) never wraps around.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(1);
+
     /** A probability in 0.0..1.0 (NaN is not one). */
     public static double probability(String what, double value) {
         if (!(value >= 0.0 && value <= 1.0)) {
@@ -16,26 +23,30 @@ public final class Check {
         return value;
     }
 
-    /** The longest duration the engine can time (about 292 years of nanoseconds). */
-    public static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
-
-    /** A duration of zero or more, short enough to be counted in nanoseconds. */
+    /** A duration of zero or more, at most {@link #MAX_DURATION}. */
     public static Duration notNegative(String what, Duration value) {
         Objects.requireNonNull(value, what);
         if (value.isNegative()) {
             throw new IllegalArgumentException(what + " " + millis(value) + " is negative; use 0 or more");
         }
-        if (value.compareTo(MAX_DURATION) > 0) {
-            throw new IllegalArgumentException(what + " " + value + " is too long; at most " + MAX_DURATION);
-        }
+        atMostMaxDuration(what, value);
         return value;
     }
 
-    /** A duration of more than zero, short enough to be counted in nanoseconds. */
+    /** A duration of more than zero, at most {@link #MAX_DURATION}. */
     public static Duration positive(String what, Duration value) {
         notNegative(what, value);
         if (value.isZero()) {
             throw new IllegalArgumentException(what + " " + millis(value) + " is not positive");
+        }
+        return value;
+    }
+
+    /** A duration at most {@link #MAX_DURATION}; {@code what} names it, or the sum it is. */
+    public static Duration atMostMaxDuration(String what, Duration value) {
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(what + " " + millis(value) + " is too long; at most "
+                    + MAX_DURATION.toMillis() + "ms (1 day)");
         }
         return value;
     }
@@ -56,11 +67,20 @@ public final class Check {
         return value;
     }
 
-    private static String millis(Duration value) {
-        // Durations too long for toNanos() print as ISO-8601; the usual ones as milliseconds.
-        if (value.abs().compareTo(MAX_DURATION) > 0 || value.toNanos() % 1_000_000 != 0) {
-            return value.toString();
+    /** A count of at most {@code max}; {@code unit} follows the numbers in the message ("bytes"). */
+    public static long atMost(String what, long value, long max, String unit) {
+        if (value > max) {
+            throw new IllegalArgumentException(what + " " + value + " " + unit + " is too large; at most " + max
+                    + " " + unit);
         }
-        return value.toMillis() + "ms";
+        return value;
+    }
+
+    /** Whole milliseconds as such ({@code 250ms}); anything else, however long, as ISO-8601 ({@code PT0.0000001S}). */
+    private static String millis(Duration value) {
+        boolean wholeMillis = value.getNano() % 1_000_000 == 0;
+        boolean fitsMillis = value.compareTo(Duration.ofMillis(Long.MIN_VALUE)) >= 0
+                && value.compareTo(Duration.ofMillis(Long.MAX_VALUE)) <= 0;
+        return wholeMillis && fitsMillis ? value.toMillis() + "ms" : value.toString();
     }
 }

@@ -70,7 +70,8 @@ final class Toxics {
     static {
         type("latency", Latency.class, (a, f) -> Fault.latency(a.duration("latency", MILLIS, () -> f.delay()))
                 .jitter(a.duration("jitter", MILLIS, () -> f.jitter())), integer("latency"), integer("jitter"));
-        type("bandwidth", Bandwidth.class, (a, f) -> Fault.bandwidth(a.lng("rate", 1000, () -> f.bytesPerSecond())),
+        type("bandwidth", Bandwidth.class,
+                (a, f) -> Fault.bandwidth(a.bytesPerSecond("rate", () -> f.bytesPerSecond())),
                 integer("rate"));   // KB/s, 1 KB = 1000 bytes
         type("slow_close", SlowClose.class, (a, f) -> Fault.slowClose(a.duration("delay", MILLIS, () -> f.delay())),
                 integer("delay"));
@@ -78,11 +79,11 @@ final class Toxics {
                 integer("timeout"));
         type("reset_peer", ResetPeer.class,
                 (a, f) -> Fault.resetPeer(a.duration("timeout", MILLIS, () -> f.timeout())), integer("timeout"));
-        type("slicer", Slicer.class, (a, f) -> Fault.slicer(a.integer("average_size", () -> f.averageSize()),
-                        a.integer("size_variation", () -> f.sizeVariation()),
+        type("slicer", Slicer.class, (a, f) -> Fault.slicer(a.size("average_size", () -> f.averageSize()),
+                        a.size("size_variation", () -> f.sizeVariation()),
                         a.duration("delay", MICROS, () -> f.delay())),
                 integer("average_size"), integer("size_variation"), integer("delay"));
-        type("limit_data", LimitData.class, (a, f) -> Fault.limitData(a.lng("bytes", 1, () -> f.bytes())),
+        type("limit_data", LimitData.class, (a, f) -> Fault.limitData(a.lng("bytes", () -> f.bytes())),
                 integer("bytes"));
         type("corrupt", Corrupt.class, (a, f) -> Fault.corrupt(a.dbl("probability", () -> f.probability())),
                 number("probability"));
@@ -254,12 +255,18 @@ final class Toxics {
     private static Object value(Attr attr, JsonNode value, String prefix) {
         return switch (attr.kind()) {
             case INTEGER -> {
-                if (value.isIntegralNumber() && value.canConvertToLong()) {
-                    yield value.asLong();
+                if (value.isIntegralNumber()) {
+                    if (value.canConvertToLong()) {
+                        yield value.asLong();
+                    }
+                    throw outOfRange(prefix, attr, value, "expected a whole number within 64 bits");
                 }
-                if (value.isNumber() && value.asDouble() == Math.rint(value.asDouble())
-                        && Math.abs(value.asDouble()) < 9.0e15) {
-                    yield (long) value.asDouble();
+                if (value.isNumber() && value.asDouble() == Math.rint(value.asDouble())) {
+                    if (Math.abs(value.asDouble()) < 9.0e15) {   // beyond, a double no longer holds every whole number
+                        yield (long) value.asDouble();
+                    }
+                    throw outOfRange(prefix, attr, value, "a fraction or exponent this large is not exact;"
+                            + " write the digits");
                 }
                 throw Json.wrongType(prefix, attr.name(), value, "a whole number");
             }
@@ -282,6 +289,11 @@ final class Toxics {
                 yield value.asText();
             }
         };
+    }
+
+    private static ApiException outOfRange(String prefix, Attr attr, JsonNode value, String allowed) {
+        return ApiException.badRequest("bad request body: " + prefix + "." + attr.name() + ": " + value + " is too "
+                + (value.asDouble() < 0 ? "small" : "large") + "; " + allowed);
     }
 
     private static <F extends Fault> void type(String name, Class<F> value, Maker<F> make, Attr... attrs) {
@@ -307,20 +319,42 @@ final class Toxics {
      * falls back to the current fault's own value for one the request did not give.
      */
     private record Given(Map<String, Object> values) {
-        long lng(String name, long unit, LongSupplier current) {
+        long lng(String name, LongSupplier current) {
             Object value = values.get(name);
-            return value == null ? current.getAsLong() : Math.multiplyExact((Long) value, unit);
+            return value == null ? current.getAsLong() : (Long) value;
         }
 
-        int integer(String name, IntSupplier current) {
+        /** Toxiproxy's KB/s (1 KB = 1000 bytes) as bytes/s, checked in the unit given, before it can overflow. */
+        long bytesPerSecond(String name, LongSupplier current) {
             Object value = values.get(name);
-            return value == null ? current.getAsInt() : Math.toIntExact((Long) value);
+            if (value == null) {
+                return current.getAsLong();
+            }
+            long kilobytes = (Long) value;
+            long max = Bandwidth.MAX_BYTES_PER_SECOND / 1000;
+            if (kilobytes < 0 || kilobytes > max) {
+                throw new IllegalArgumentException(name + " " + kilobytes + " KB/s is outside 0.." + max + " (1 TB/s)");
+            }
+            return kilobytes * 1000;
         }
 
+        /** A slicer size; one past an int is refused here, the fault checks the rest against its own maximum. */
+        int size(String name, IntSupplier current) {
+            Object value = values.get(name);
+            if (value == null) {
+                return current.getAsInt();
+            }
+            long size = (Long) value;
+            if (size < 0 || size > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + " " + size + " bytes is outside 0.." + Slicer.MAX_SIZE);
+            }
+            return (int) size;
+        }
+
+        /** Any whole number of milliseconds or microseconds is a Duration; the fault checks it against its maximum. */
         Duration duration(String name, ChronoUnit unit, Supplier<Duration> current) {
             Object value = values.get(name);
-            return value == null ? current.get()
-                    : Duration.ofNanos(Math.multiplyExact((Long) value, unit.getDuration().toNanos()));
+            return value == null ? current.get() : Duration.of((Long) value, unit);
         }
 
         double dbl(String name, DoubleSupplier current) {
