@@ -402,6 +402,27 @@ final class Pipe {
         return heldData > 0;
     }
 
+    /**
+     * Whether bytes wait unread in the source's socket: the kernel accepted them, so a cut loses them too. Reads
+     * (and so loses) one byte to tell; only for a connection being cut.
+     */
+    boolean sourceHasUnreadBytes() {
+        if (sourceEnded) {
+            return false;
+        }
+        ByteBuffer probe = loop.scratch();
+        probe.clear().limit(1);
+        try {
+            // An upstream whose connect the loop has not finished yet may have sent bytes already.
+            if (!source.channel.isConnected() && !(source.channel.isConnectionPending() && source.channel.finishConnect())) {
+                return false;
+            }
+            return source.channel.read(probe) > 0;
+        } catch (IOException | RuntimeException e) {
+            return false;   // the source is broken: it is reset anyway, nothing more to tell
+        }
+    }
+
     boolean isFinished() {
         return finished;
     }

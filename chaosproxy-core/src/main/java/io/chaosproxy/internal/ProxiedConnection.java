@@ -333,16 +333,20 @@ final class ProxiedConnection implements IoHandler, Connection {
         closed = true;
         open = false;
         cancelConnectTimer();
-        boolean upstreamLoses = upstreamPipe != endedOnPurpose && upstreamPipe.holdsData();
-        boolean clientLoses = downstreamPipe != endedOnPurpose && downstreamPipe.holdsData();
+        // Bytes a side sent that wait unread are lost too: the kernel would answer them with an RST to their
+        // sender, and their receiver must not take the cut for a complete stream either.
+        boolean clientUnread = !reset && upstreamPipe != endedOnPurpose && upstreamPipe.sourceHasUnreadBytes();
+        boolean upstreamUnread = !reset && downstreamPipe != endedOnPurpose && downstreamPipe.sourceHasUnreadBytes();
+        boolean upstreamLoses = upstreamPipe != endedOnPurpose && (upstreamPipe.holdsData() || clientUnread);
+        boolean clientLoses = downstreamPipe != endedOnPurpose && (downstreamPipe.holdsData() || upstreamUnread);
         upstreamPipe.discardAll();
         downstreamPipe.discardAll();
-        if (reset || clientLoses) {
+        if (reset || clientLoses || clientUnread) {
             client.reset();
         } else {
             client.close();
         }
-        if (reset || upstreamLoses) {
+        if (reset || upstreamLoses || upstreamUnread) {
             upstream.reset();
         } else {
             upstream.close();

@@ -1,0 +1,160 @@
+package io.chaosproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AfterTry;
+
+/**
+ * Random fault schedules, changed at random moments while bytes flow both ways: without {@code corrupt} (and
+ * {@code limitData}, whose point is a clean short stream), what arrives is always a prefix of what was sent, and a
+ * stream that arrives short always ends in a visible error (a reset), never in a clean end of stream.
+ */
+class FaultSchedulePropertyTest {
+    private static final int SIZE = 256 * 1024;
+    private static final byte[] UP = FaultTestSupport.payload(21, SIZE);
+    private static final byte[] DOWN = FaultTestSupport.payload(22, SIZE);
+
+    /** One step: wait, then change the route. */
+    record Step(int afterMillis, int action, Fault fault) {
+        void apply(Route route) {
+            try {
+                switch (action) {
+                    case 0, 1, 2 -> route.addFault(fault);
+                    case 3 -> route.updateFault(fault);
+                    case 4 -> route.removeFault(fault.name());
+                    case 5 -> route.setFaults(List.of(fault));
+                    case 6 -> route.clearFaults();
+                    case 7 -> route.closeConnections();
+                    default -> {
+                        route.disable();
+                        route.enable();
+                    }
+                }
+            } catch (IllegalArgumentException | java.util.NoSuchElementException raced) {
+                // a fault of that name exists already, or is not there: a schedule may ask for either
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Step>> schedules() {
+        Arbitrary<Fault> faults = Arbitraries.oneOf(
+                Arbitraries.integers().between(0, 30).map(ms -> Fault.latency(Duration.ofMillis(ms))
+                        .jitter(Duration.ofMillis(ms / 2))),
+                Arbitraries.integers().between(200_000, 20_000_000).map(rate -> (Fault) Fault.bandwidth(rate)),
+                Arbitraries.integers().between(1, 3000).map(size -> (Fault) Fault.slicer(size, size / 2, Duration.ZERO)),
+                Arbitraries.doubles().between(0, 0.2).map(p -> (Fault) Fault.loss(p).retransmitDelay(Duration.ofMillis(5))),
+                Arbitraries.integers().between(0, 50).map(ms -> (Fault) Fault.slowClose(Duration.ofMillis(ms))),
+                Arbitraries.integers().between(0, 300).map(ms -> (Fault) Fault.timeout(Duration.ofMillis(ms))),
+                Arbitraries.doubles().between(0, 0.02).map(p -> (Fault) Fault.terminate(p)),
+                Arbitraries.integers().between(0, 300).map(ms -> (Fault) Fault.resetPeer(Duration.ofMillis(ms))),
+                Arbitraries.integers().between(1, 400).map(ms -> (Fault) Fault.maxLifetime(Duration.ofMillis(ms))));
+        Arbitrary<Fault> placed = Combinators.combine(faults, Arbitraries.of(Direction.values()),
+                Arbitraries.of("x", "y", "z")).as((fault, direction, name) -> fault.direction(direction).named(name));
+        Arbitrary<Step> steps = Combinators.combine(Arbitraries.integers().between(0, 60),
+                Arbitraries.integers().between(0, 9), placed).as(Step::new);
+        return steps.list().ofMinSize(1).ofMaxSize(8);
+    }
+
+    private TcpServer upstream;
+    private ChaosProxy proxy;
+
+    @AfterTry
+    void closeEverything() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @Property(tries = 40, seed = "20261201", shrinking = ShrinkingMode.OFF)
+    void whatArrivesIsAPrefixAndAShortStreamEndsInAReset(@ForAll("schedules") List<Step> schedule) throws Exception {
+        CompletableFuture<Received> atUpstream = new CompletableFuture<>();
+        upstream = TcpServer.start(socket -> {
+            CompletableFuture<Void> sent = FaultTestSupport.inBackground("schedule-upstream-writer",
+                    () -> writeAndHalfClose(socket, DOWN));
+            atUpstream.complete(Received.readFrom(socket.getInputStream()));
+            sent.exceptionally(e -> null).join();
+        });
+        proxy = ChaosProxy.builder().seed(schedule.hashCode()).shutdownTimeout(Duration.ZERO)
+                .route(0, upstream.address()).name("r").start();
+        Route route = proxy.route("r");
+        try (Socket client = Sockets.connect(route)) {
+            CompletableFuture<Void> sent = FaultTestSupport.inBackground("schedule-client-writer",
+                    () -> writeAndHalfClose(client, UP));
+            CompletableFuture<Received> atClient = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Received.readFrom(client.getInputStream());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // The schedule starts mid-transfer: a cut before the upstream sent anything is an empty stream, not a loss.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> route.connections().stream().anyMatch(c -> c.bytesDownstream() > 0) || atClient.isDone());
+            for (Step step : schedule) {
+                Thread.sleep(step.afterMillis());
+                step.apply(route);
+            }
+            route.clearFaults();   // a stall left in place is lifted: every stream must now end, one way or another
+
+            assertIsAPrefixEndingVisibly(atClient.get(30, TimeUnit.SECONDS), DOWN, "downstream (at the client)");
+            sent.exceptionally(e -> null).get(30, TimeUnit.SECONDS);
+        }
+        assertIsAPrefixEndingVisibly(atUpstream.get(30, TimeUnit.SECONDS), UP, "upstream (at the upstream)");
+    }
+
+    private static void assertIsAPrefixEndingVisibly(Received received, byte[] sent, String where) {
+        assertThat(received.bytes().length).as(where + ": length").isLessThanOrEqualTo(sent.length);
+        assertThat(received.bytes()).as(where + ": a prefix of what was sent")
+                .isEqualTo(Arrays.copyOf(sent, received.bytes().length));
+        if (received.bytes().length < sent.length) {
+            assertThat(received.error()).as(where + ": " + received.bytes().length + " of " + sent.length
+                    + " bytes ended in a clean end of stream: a silent loss").isNotNull();
+        }
+    }
+
+    /** In one write: the sender's bytes are then in flight until they arrive, as the README's bound assumes. */
+    private static void writeAndHalfClose(Socket socket, byte[] data) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(data);
+        socket.shutdownOutput();
+    }
+
+    /** What one side read before its end of stream, or before the error that ended it. */
+    record Received(byte[] bytes, IOException error) {
+        static Received readFrom(InputStream in) {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[16 * 1024];
+            try {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    all.write(buffer, 0, n);
+                }
+                return new Received(all.toByteArray(), null);
+            } catch (java.net.SocketTimeoutException hang) {
+                throw new AssertionError("no byte and no end for 20 s after " + all.size() + " bytes: a hang", hang);
+            } catch (IOException e) {
+                return new Received(all.toByteArray(), e);
+            }
+        }
+    }
+}
