@@ -14,14 +14,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Client-side helpers for tests. */
-final class Sockets {
+public final class Sockets {
     /** What one direction of one connection may pin above the high-water mark: two chunks (see Pipe). */
     static final long PIPE_SLACK = 128 * 1024;
 
     private Sockets() {
     }
 
-    static Socket connect(int port) throws IOException {
+    /** A loopback connection to {@code port} whose reads give up after 20 s. */
+    public static Socket connect(int port) throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(20_000);   // a hang fails the test instead of blocking it
         return socket;
@@ -36,7 +37,7 @@ final class Sockets {
     }
 
     /** Reads to EOF and returns the count and SHA-256 of what was read. */
-    static Digest digest(InputStream in) throws IOException {
+    public static Digest digest(InputStream in) throws IOException {
         MessageDigest sha = sha256();
         byte[] buffer = new byte[64 * 1024];
         long total = 0;
@@ -58,7 +59,8 @@ final class Sockets {
         }
     }
 
-    static MessageDigest sha256() {
+    /** A fresh SHA-256 digest. */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -86,7 +88,8 @@ final class Sockets {
         }
     }
 
-    static Set<String> proxyThreads() {
+    /** The names of live threads that belong to a proxy ({@code chaos-proxy*}). */
+    public static Set<String> proxyThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
@@ -94,6 +97,7 @@ final class Sockets {
                 .collect(Collectors.toSet());
     }
 
-    record Digest(long bytes, String sha256) {
+    /** How many bytes were read, and their SHA-256 in hex. */
+    public record Digest(long bytes, String sha256) {
     }
 }

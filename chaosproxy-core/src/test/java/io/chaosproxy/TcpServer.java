@@ -18,11 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A blocking upstream for tests: a thread per connection running {@code handler}, on an ephemeral loopback
  * port. {@link #close()} closes every socket and waits for every thread.
  */
-final class TcpServer implements AutoCloseable {
+public final class TcpServer implements AutoCloseable {
 
     /** What the server does with one accepted connection. */
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         void handle(Socket socket) throws IOException;
     }
 
@@ -48,12 +48,13 @@ final class TcpServer implements AutoCloseable {
         acceptor.start();
     }
 
-    static TcpServer start(Handler handler) {
+    /** Starts a server running {@code handler} for each connection, on its own thread. */
+    public static TcpServer start(Handler handler) {
         return new TcpServer(handler);
     }
 
     /** Echoes every byte back; half-closes when the client does. */
-    static TcpServer echo() {
+    public static TcpServer echo() {
         return start(socket -> {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
@@ -86,15 +87,18 @@ final class TcpServer implements AutoCloseable {
         });
     }
 
-    String address() {
+    /** {@code 127.0.0.1:<port>}, as a route's upstream. */
+    public String address() {
         return "127.0.0.1:" + port();
     }
 
-    int port() {
+    /** The ephemeral port it listens on. */
+    public int port() {
         return server.getLocalPort();
     }
 
-    int acceptedConnections() {
+    /** Connections accepted so far. */
+    public int acceptedConnections() {
         return accepted.get();
     }
 
