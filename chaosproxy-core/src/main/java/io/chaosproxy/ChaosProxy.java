@@ -229,7 +229,13 @@ public final class ChaosProxy implements AutoCloseable {
                 log.error("chaos-proxy: closing the event loops failed", e);
             }
         }
-        log.info("chaos-proxy stopped: routes={} connectionsCut={}", routes().stream().map(Route::name).toList(), left);
+        List<String> names = routes().stream().map(Route::name).toList();
+        if (left > 0) {
+            log.warn("chaos-proxy stopped: routes={} connectionsCut={} (still open after the shutdown timeout of {}ms)",
+                    names, left, shutdownTimeout.toMillis());
+        } else {
+            log.info("chaos-proxy stopped: routes={} connectionsCut=0", names);
+        }
     }
 
     @Override

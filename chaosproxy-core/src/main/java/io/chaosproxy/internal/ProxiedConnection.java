@@ -241,7 +241,8 @@ final class ProxiedConnection implements IoHandler, Connection {
             if (failed) {
                 closeBy("event loop failed", true);
             } else {
-                log.warn("route={} conn={} client={} still open when the proxy closed; closing it",
+                // debug, not warn: a proxy closed under load cuts hundreds; ChaosProxy.close() logs the count
+                log.debug("route={} conn={} client={} still open when the proxy closed; closing it",
                         route.name(), id, clientAddress);
                 closeBy("proxy closed", false);
             }
@@ -341,6 +342,8 @@ final class ProxiedConnection implements IoHandler, Connection {
         boolean clientLoses = downstreamPipe != endedOnPurpose && (downstreamPipe.holdsData() || upstreamUnread);
         upstreamPipe.discardAll();
         downstreamPipe.discardAll();
+        // Off the route's list before either side can see the close, so nobody who saw it still finds it live.
+        route.connectionClosed(this);
         if (reset || clientLoses || clientUnread) {
             client.reset();
         } else {
@@ -355,7 +358,6 @@ final class ProxiedConnection implements IoHandler, Connection {
             log.debug("route={} conn={} bytes held for the {} were lost; it got a reset", route.name(), id,
                     clientLoses && upstreamLoses ? "client and the upstream" : clientLoses ? "client" : "upstream");
         }
-        route.connectionClosed(this);
         long durationNanos = loop.nanoTime() - openedNanos;
         if (log.isDebugEnabled()) {
             log.debug("route={} conn={} closed up={} down={} duration={}ms reason={}{}", route.name(), id,
