@@ -1,0 +1,54 @@
+package io.chaosproxy.attack;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Helpers the attacks share. */
+final class Attack {
+    /** What the README allows one direction of one connection above the high-water mark. */
+    static final long PIPE_SLACK = 128 * 1024;
+
+    private Attack() {
+    }
+
+    static Socket connect(int port) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(20_000);
+        return socket;
+    }
+
+    static byte[] payload(long seed, int size) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    /** Writes {@code block} until the socket fails (the test closed it). */
+    static void writeForever(Socket socket, byte[] block) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        while (true) {
+            out.write(block);
+        }
+    }
+
+    static long directMemory() {
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return pool.getMemoryUsed();
+            }
+        }
+        throw new IllegalStateException("no direct buffer pool");
+    }
+
+    static Set<String> proxyThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("chaos-proxy")).collect(Collectors.toSet());
+    }
+}
