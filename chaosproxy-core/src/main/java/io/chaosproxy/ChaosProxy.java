@@ -212,12 +212,35 @@ public final class ChaosProxy implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        int left = 0;
+        synchronized (routes) {
+            // A barrier: an addRoute that got past its closed check has published its route, so it is stopped too.
+        }
+        if (Engine.onAnyLoop()) {
+            // A listener, on this proxy's loop or another's: a loop must not wait (for itself, or for a proxy whose
+            // listener may be closing this one). A short-lived thread does the waiting; the ports refuse first.
+            try {
+                engine.stopAccepting();
+            } catch (RuntimeException | Error e) {
+                log.error("chaos-proxy: stopping the listeners failed; closing everything anyway", e);
+            }
+            Thread closer = new Thread(this::finishClose, "chaos-proxy-closer-" + engine.name());
+            closer.setDaemon(true);
+            closer.start();
+            return;
+        }
         try {
             engine.stopAccepting();
-            if (!engine.inLoop()) {
-                left = engine.awaitConnections(shutdownTimeout);
-            }
+        } catch (RuntimeException | Error e) {
+            log.error("chaos-proxy: stopping the listeners failed; closing everything anyway", e);
+        }
+        finishClose();
+    }
+
+    /** Lets live connections finish for up to the shutdown timeout, then cuts the rest and ends every loop. */
+    private void finishClose() {
+        int left = 0;
+        try {
+            left = engine.awaitConnections(shutdownTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {

@@ -11,19 +11,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterTry;
+import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * Random fault schedules, changed at random moments while bytes flow both ways: without {@code corrupt} (and
- * {@code limitData}, whose point is a clean short stream), what arrives is always a prefix of what was sent, and a
- * stream that arrives short always ends in a visible error (a reset), never in a clean end of stream.
+ * A property: random fault schedules, changed at random moments while bytes flow both ways: without
+ * {@code corrupt} (and {@code limitData}, whose point is a clean short stream), what arrives is always a prefix of
+ * what was sent, and a stream that arrives short always ends in a visible error (a reset), never in a clean end of
+ * stream. Each case is generated from its own seed, named in the test's display name, so a failure replays.
+ * (Plain JUnit rather than a property library: jqwik's maintainer asks that it not be used by AI coding agents.)
  */
 class FaultSchedulePropertyTest {
     private static final int SIZE = 256 * 1024;
@@ -52,41 +52,70 @@ class FaultSchedulePropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Step>> schedules() {
-        Arbitrary<Fault> faults = Arbitraries.oneOf(
-                Arbitraries.integers().between(0, 30).map(ms -> Fault.latency(Duration.ofMillis(ms))
-                        .jitter(Duration.ofMillis(ms / 2))),
-                Arbitraries.integers().between(200_000, 20_000_000).map(rate -> (Fault) Fault.bandwidth(rate)),
-                Arbitraries.integers().between(1, 3000).map(size -> (Fault) Fault.slicer(size, size / 2, Duration.ZERO)),
-                Arbitraries.doubles().between(0, 0.2).map(p -> (Fault) Fault.loss(p).retransmitDelay(Duration.ofMillis(5))),
-                Arbitraries.integers().between(0, 50).map(ms -> (Fault) Fault.slowClose(Duration.ofMillis(ms))),
-                Arbitraries.integers().between(0, 300).map(ms -> (Fault) Fault.timeout(Duration.ofMillis(ms))),
-                Arbitraries.doubles().between(0, 0.02).map(p -> (Fault) Fault.terminate(p)),
-                Arbitraries.integers().between(0, 300).map(ms -> (Fault) Fault.resetPeer(Duration.ofMillis(ms))),
-                Arbitraries.integers().between(1, 400).map(ms -> (Fault) Fault.maxLifetime(Duration.ofMillis(ms))));
-        Arbitrary<Fault> placed = Combinators.combine(faults, Arbitraries.of(Direction.values()),
-                Arbitraries.of("x", "y", "z")).as((fault, direction, name) -> fault.direction(direction).named(name));
-        Arbitrary<Step> steps = Combinators.combine(Arbitraries.integers().between(0, 60),
-                Arbitraries.integers().between(0, 9), placed).as(Step::new);
-        return steps.list().ofMinSize(1).ofMaxSize(8);
+    private static final long BASE_SEED = 20261201;
+    private static final int CASES = 40;
+
+    static List<Step> schedule(Random random) {
+        int steps = 1 + random.nextInt(8);
+        List<Step> schedule = new java.util.ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            Fault fault = randomFault(random).direction(Direction.values()[random.nextInt(3)])
+                    .named(List.of("x", "y", "z").get(random.nextInt(3)));
+            schedule.add(new Step(random.nextInt(61), random.nextInt(10), fault));
+        }
+        return schedule;
+    }
+
+    private static Fault randomFault(Random random) {
+        return switch (random.nextInt(9)) {
+            case 0 -> {
+                int ms = random.nextInt(31);
+                yield Fault.latency(Duration.ofMillis(ms)).jitter(Duration.ofMillis(ms / 2));
+            }
+            case 1 -> Fault.bandwidth(200_000 + random.nextInt(19_800_000));
+            case 2 -> {
+                int size = 1 + random.nextInt(3000);
+                yield Fault.slicer(size, size / 2, Duration.ZERO);
+            }
+            case 3 -> Fault.loss(random.nextDouble() * 0.2).retransmitDelay(Duration.ofMillis(5));
+            case 4 -> Fault.slowClose(Duration.ofMillis(random.nextInt(51)));
+            case 5 -> Fault.timeout(Duration.ofMillis(random.nextInt(301)));
+            case 6 -> Fault.terminate(random.nextDouble() * 0.02);
+            case 7 -> Fault.resetPeer(Duration.ofMillis(random.nextInt(301)));
+            default -> Fault.maxLifetime(Duration.ofMillis(1 + random.nextInt(400)));
+        };
+    }
+
+    @TestFactory
+    Stream<DynamicTest> whatArrivesIsAPrefixAndAShortStreamEndsInAReset() {
+        return IntStream.range(0, CASES).mapToObj(i -> {
+            long seed = BASE_SEED + i;
+            return DynamicTest.dynamicTest("seed " + seed, () -> {
+                try {
+                    runSchedule(schedule(new Random(seed)));
+                } finally {
+                    closeEverything();
+                }
+            });
+        });
     }
 
     private TcpServer upstream;
     private ChaosProxy proxy;
 
-    @AfterTry
+    @AfterEach
     void closeEverything() throws Exception {
         if (proxy != null) {
             proxy.close();
+            proxy = null;
         }
         if (upstream != null) {
             upstream.close();
+            upstream = null;
         }
     }
 
-    @Property(tries = 40, seed = "20261201", shrinking = ShrinkingMode.OFF)
-    void whatArrivesIsAPrefixAndAShortStreamEndsInAReset(@ForAll("schedules") List<Step> schedule) throws Exception {
+    private void runSchedule(List<Step> schedule) throws Exception {
         CompletableFuture<Received> atUpstream = new CompletableFuture<>();
         upstream = TcpServer.start(socket -> {
             CompletableFuture<Void> sent = FaultTestSupport.inBackground("schedule-upstream-writer",

@@ -54,6 +54,9 @@ final class BandwidthStage implements Stage {
             if (size <= credit) {
                 credit -= size;
                 context.forward(context.pollHeld());
+            } else if (credit >= 1 && !context.hasRoomToSplit()) {
+                context.whenRoomToSplit(this::pump);   // a piece takes memory: wait for the pipe to drain
+                return;
             } else if (credit >= 1) {
                 int piece = (int) credit;
                 credit -= piece;

@@ -40,6 +40,9 @@ final class SlicerStage implements Stage {
             int size = fault.averageSize() + (variation == 0 ? 0 : context.random().nextInt(-variation, variation + 1));
             if (head.isEnd() || size >= head.size()) {
                 context.forward(context.pollHeld());
+            } else if (!context.hasRoomToSplit()) {
+                context.whenRoomToSplit(this::sendSlice);   // each slice takes memory: wait for the pipe to drain
+                return;
             } else {
                 context.forward(context.split(head, size));
             }

@@ -85,10 +85,10 @@ public final class Engine {
         routes.remove(route);
     }
 
-    /** Stops accepting on every route now; returns when every port is free. */
+    /** Stops accepting on every route for good (no enable() binds again); returns when every port is free. */
     public void stopAccepting() {
         for (RouteRuntime route : routes) {
-            route.closeListener();
+            route.stopForGood();
         }
     }
 
@@ -116,9 +116,14 @@ public final class Engine {
         }
     }
 
-    /** Whether the calling thread is one of this engine's loops (which must not wait for themselves). */
-    public boolean inLoop() {
-        return loops.inAnyLoop();
+    /** Whether the calling thread is any proxy's event loop, which must never wait for a loop. */
+    public static boolean onAnyLoop() {
+        return EventLoop.onAnyLoop();
+    }
+
+    /** The number in this proxy's thread names. */
+    public String name() {
+        return loops.name();
     }
 
     Events events() {

@@ -234,6 +234,7 @@ final class EventLoop implements Executor {
         ON_A_LOOP.set(Boolean.TRUE);
         try {
             while (!closing) {
+                Thread.interrupted();   // nothing here is interruptible on purpose; a stray flag would make select spin
                 select();
                 wakeupPending.set(false);
                 Throwable injected = injectedFailure;

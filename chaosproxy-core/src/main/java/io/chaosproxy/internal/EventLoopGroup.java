@@ -137,8 +137,8 @@ final class EventLoopGroup implements AutoCloseable {
                 terminations[i] = loops.get(i).shutdown();
             }
         }
-        if (inAnyLoop()) {
-            return;   // a loop cannot wait for itself; it ends as soon as this task returns
+        if (EventLoop.onAnyLoop()) {
+            return;   // no loop waits for a loop (its own ends as soon as this task returns)
         }
         try {
             CompletableFuture.allOf(terminations).get(10, TimeUnit.SECONDS);

@@ -16,11 +16,18 @@ import java.util.ArrayDeque;
  * above the high-water mark of pinned memory (the capacity of every buffer the pipe holds, not the bytes in
  * them) it stops reading from the source; at or below the low-water mark it reads again, so a slow reader never
  * makes the proxy's memory grow. Small reads are moved into buffers that fit them, and small pieces waiting for
- * a blocked sink are merged, so a stream of tiny messages cannot pin a large buffer each. One direction of one
- * connection pins at most the high-water mark plus two chunks. Loop thread only.
+ * a blocked sink are merged, so a stream of tiny messages cannot pin a large buffer each. A stage that cuts
+ * chunks into pieces (a slicer) adds memory without reading: it may do so only while the pipe pins less than
+ * the high-water mark plus {@link #SPLIT_HEADROOM}, which is more than reading alone can reach, so a stage holding
+ * everything can always go on; past it, the stage waits until the pipe drains. One direction of one connection
+ * therefore pins at most the high-water mark plus {@link #MAX_OVERSHOOT}. Loop thread only.
  */
 final class Pipe {
     private static final int MAX_READS_PER_TURN = 16;   // then let the loop's other channels have a turn
+    /** Above the high-water mark, what splitting stages may still add: two chunks, more than a read overshoots. */
+    static final long SPLIT_HEADROOM = 2L * 64 * 1024;
+    /** The most a pipe pins above its high-water mark: the headroom, one more piece and one merge buffer. */
+    static final long MAX_OVERSHOOT = 4L * 64 * 1024;
 
     private final ProxiedConnection connection;
     private final Endpoint source;
@@ -32,6 +39,7 @@ final class Pipe {
     private final long highWater;
     private final long lowWater;
     private final ArrayDeque<Chunk> outbound = new ArrayDeque<>(0);   // grows on first use only
+    private ArrayDeque<StageContext> waitingForRoom;                   // stages that may not split until a drain
     private StageContext head;
     private int dataStages;        // stages in the chain that act on data; the others are bypassed by the fast path
     private long pinned;           // capacity of the buffers this pipe holds: what backpressure and the metric count
@@ -58,7 +66,12 @@ final class Pipe {
     /** Adds a stage for {@code entry} right behind {@code after}, or at the head of the chain when it is null. */
     StageContext insertAfter(FaultEntry entry, StageContext after, java.util.SplittableRandom random) {
         StageContext context = new StageContext(this, entry, loop, random);
-        context.stage = entry.fault().newStage(context);
+        try {
+            context.stage = entry.fault().newStage(context);
+        } catch (Throwable t) {
+            context.stage = context::forward;   // a placeholder for the chain; the connection is reset anyway
+            connection.stageFailed(entry.fault(), t);
+        }
         if (!context.stage.forwardsEveryChunkUnchanged()) {
             dataStages++;
         }
@@ -83,7 +96,7 @@ final class Pipe {
 
     /** Takes the stage out of the chain; what it held moves on to the stage behind it, in order. */
     void remove(StageContext context) {
-        context.stage.onRemove();
+        context.guarded(context.stage::onRemove);
         if (!context.stage.forwardsEveryChunkUnchanged()) {
             dataStages--;
         }
@@ -244,7 +257,11 @@ final class Pipe {
         if (connection.isClosed()) {
             pool.release(chunk);   // discardAll() has already written off every byte the pipe held
         } else if (stage != null) {
-            stage.stage.onChunk(chunk);
+            try {
+                stage.stage.onChunk(chunk);
+            } catch (Throwable t) {
+                connection.stageFailed(stage.fault(), t);   // the chunk may be lost: the connection is reset
+            }
         } else if (!mergedIntoOutbound(chunk)) {
             outbound.addLast(chunk);
             flush();
@@ -371,6 +388,27 @@ final class Pipe {
     private void addPinned(long delta) {
         pinned += delta;
         counters.buffered(delta, pinned);
+        if (delta < 0 && waitingForRoom != null && !waitingForRoom.isEmpty() && hasRoomToSplit()) {
+            StageContext waiting;
+            while ((waiting = waitingForRoom.pollFirst()) != null) {
+                loop.execute(waiting.resumeTask());   // later: not in the middle of whatever freed the memory
+            }
+        }
+    }
+
+    /** Whether a stage may cut a piece (new memory) now. */
+    boolean hasRoomToSplit() {
+        return pinned < highWater + SPLIT_HEADROOM;
+    }
+
+    /** Resumes {@code context} (its {@link StageContext#whenRoomToSplit} action) once the pipe has drained. */
+    void waitForRoom(StageContext context) {
+        if (waitingForRoom == null) {
+            waitingForRoom = new ArrayDeque<>(2);
+        }
+        if (!waitingForRoom.contains(context)) {
+            waitingForRoom.addLast(context);
+        }
     }
 
     private void addData(long delta) {

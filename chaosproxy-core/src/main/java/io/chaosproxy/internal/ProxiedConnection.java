@@ -308,6 +308,12 @@ final class ProxiedConnection implements IoHandler, Connection {
         }
     }
 
+    /** A fault's stage threw: a bug in it, which may have cost a chunk, so both sides get an RST. */
+    void stageFailed(Fault fault, Throwable failure) {
+        log.error("route={} conn={} fault={} failed; resetting the connection", route.name(), id, fault.name(), failure);
+        closeBy("fault " + fault.name() + " failed: " + failure, true);
+    }
+
     void faultInjected(Fault fault, String detail) {
         route.counters().faultInjected(fault.type());
         log.debug("route={} conn={} fault={} injected {}", route.name(), id, fault.name(), detail);
@@ -488,10 +494,10 @@ final class ProxiedConnection implements IoHandler, Connection {
 
     private void startStages(FaultEntry entry) {
         if (entry.downstreamStage != null && !closed) {
-            entry.downstreamStage.stage.onStart();
+            entry.downstreamStage.guarded(entry.downstreamStage.stage::onStart);
         }
         if (entry.upstreamStage != null && !closed) {
-            entry.upstreamStage.stage.onStart();
+            entry.upstreamStage.guarded(entry.upstreamStage.stage::onStart);
         }
     }
 

@@ -45,6 +45,7 @@ public final class RouteRuntime implements IoHandler {
     private final Object listenerLock = new Object();
     private volatile List<Fault> faults;
     private volatile boolean enabled = true;
+    private boolean stopped;                  // guarded by listenerLock: the proxy is closing, never bind again
     private ServerSocketChannel listener;     // guarded by listenerLock
     private SelectionKey listenerKey;         // acceptor only
     private volatile InetSocketAddress localAddress;
@@ -328,10 +329,10 @@ public final class RouteRuntime implements IoHandler {
         }
     }
 
-    /** Binds the same port again. */
+    /** Binds the same port again; nothing once the proxy is closing. */
     public void enable() {
         synchronized (listenerLock) {
-            if (enabled) {
+            if (enabled || stopped) {
                 return;
             }
             bindLocked(localAddress.getPort());
@@ -353,6 +354,14 @@ public final class RouteRuntime implements IoHandler {
     public void closeConnections(boolean reset) {
         String reason = reset ? "reset by the test" : "closed by the test";
         forEachConnection(connection -> connection.closeBy(reason, reset));
+    }
+
+    /** The proxy is closing: the listener closes, and no later enable() may open it again. */
+    void stopForGood() {
+        synchronized (listenerLock) {
+            stopped = true;
+            closeListener();
+        }
     }
 
     /** Stops accepting and frees the port before returning. Idempotent; any thread, any loop. */

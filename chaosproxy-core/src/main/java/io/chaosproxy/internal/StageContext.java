@@ -27,6 +27,8 @@ public final class StageContext {
     private List<StageTimer> timers;
     private boolean pausingSource;
     private boolean removed;
+    private Runnable resumeWhenRoom;
+    private Runnable resumeTask;
 
     StageContext(Pipe pipe, FaultEntry entry, EventLoop loop, SplittableRandom random) {
         this.pipe = pipe;
@@ -67,7 +69,7 @@ public final class StageContext {
         }
         if (delayed == null) {
             delayed = new ArrayDeque<>();
-            delayTimer = new Timer(this::releaseDue);
+            delayTimer = new Timer(() -> guarded(this::releaseDue));
         }
         chunk.dueNanos = dueNanos;
         delayed.addLast(chunk);
@@ -109,6 +111,33 @@ public final class StageContext {
         return held == null ? null : held.pollFirst();
     }
 
+    /**
+     * Whether the pipe has room for {@link #split} (which takes new memory). Without it, hold what is left and
+     * call {@link #whenRoomToSplit}: the memory bound counts on it.
+     */
+    public boolean hasRoomToSplit() {
+        return pipe.hasRoomToSplit();
+    }
+
+    /** Runs {@code action} on the loop once the pipe has room to split again (unless the stage is gone by then). */
+    public void whenRoomToSplit(Runnable action) {
+        resumeWhenRoom = action;
+        pipe.waitForRoom(this);
+    }
+
+    Runnable resumeTask() {
+        if (resumeTask == null) {
+            resumeTask = () -> {
+                Runnable action = resumeWhenRoom;
+                resumeWhenRoom = null;
+                if (action != null && !removed && !pipe.isClosed()) {
+                    guarded(action);
+                }
+            };
+        }
+        return resumeTask;
+    }
+
     /** Cuts the first {@code bytes} bytes off {@code chunk} into a new chunk; the original keeps the rest. */
     public Chunk split(Chunk chunk, int bytes) {
         if (bytes <= 0 || bytes > chunk.size()) {
@@ -126,7 +155,7 @@ public final class StageContext {
     public StageTimer newTimer(Runnable action) {
         StageTimer timer = new StageTimer(loop, () -> {
             if (!removed && !pipe.isClosed()) {
-                action.run();
+                guarded(action);
             }
         });
         if (timers == null) {
@@ -214,6 +243,18 @@ public final class StageContext {
 
     boolean isRemoved() {
         return removed;
+    }
+
+    /**
+     * Runs the stage's code; whatever it throws resets the connection: a chunk it took may be lost, and a reset
+     * is the only honest way to tell both sides.
+     */
+    void guarded(Runnable action) {
+        try {
+            action.run();
+        } catch (Throwable t) {
+            entry.connection().stageFailed(entry.fault(), t);
+        }
     }
 
     private void releaseDue() {

@@ -140,13 +140,13 @@ class LoopAttackTest {
                         .fault(new Exploding()).start();
                 Socket client = Attack.connect(proxy.routes().get(0).localPort())) {
             client.setSoTimeout(3000);
-            for (int i = 0; i < 3; i++) {
-                client.getOutputStream().write('a' + i);
-                Thread.sleep(50);   // one chunk each
-            }
             StringBuilder got = new StringBuilder();
             Throwable ended = null;
             try {
+                for (int i = 0; i < 3; i++) {
+                    client.getOutputStream().write('a' + i);   // the reset may already answer a write
+                    Thread.sleep(50);   // one chunk each
+                }
                 int b;
                 while (got.length() < 3 && (b = client.getInputStream().read()) >= 0) {
                     got.append((char) b);
