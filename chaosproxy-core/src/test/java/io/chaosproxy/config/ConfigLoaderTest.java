@@ -147,7 +147,8 @@ class ConfigLoaderTest {
 
     @Test
     void anExplicitTagOnAValueOfAnotherKindIsAProblem() {
-        String yaml = "routes: [{localPort: 0, upstream: 127.0.0.1:9090, enabled: !!bool maybe, dropRate: !!float half}]";
+        String yaml = "routes: [{localPort: 0, upstream: 127.0.0.1:9090, enabled: !!bool maybe,"
+                + " dropRate: !!float half}]";
         assertThatThrownBy(() -> ChaosProxy.fromConfig(yaml, ConfigFormat.YAML))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .map(ConfigException.Problem::message).containsExactly(

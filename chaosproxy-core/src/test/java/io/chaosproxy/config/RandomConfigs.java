@@ -37,7 +37,8 @@ final class RandomConfigs {
             Double.MIN_VALUE, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 64 * 1024 - 1);
     private static final List<String> DURATIONS = List.of("0ms", "1ms", "-1ms", "-0s", "1.5s", "0.0000001ns",
             "2562047h", "2562048h", "9223372036854775807ns", "9223372036854775808ns", "106751d", "1e3ms", "5",
-            "ms", "5 s", " 5s ", "5sec", "5MS", "PT5S", "1__0ms", "1.ms", ".5s", "5µs", "5us", "٣ms", "99999999999999999999h",
+            "ms", "5 s", " 5s ", "5sec", "5MS", "PT5S", "1__0ms", "1.ms", ".5s", "5µs", "5us", "٣ms",
+            "99999999999999999999h",
             "1.00000000000000000000001s", "");
     private static final List<String> STRINGS = List.of("", " ", "latency", "both", "sideways", "reset", "hang",
             "127.0.0.1:0", "[::1]:1", "[::1", "host:-1", ":80", "a:b:c", "localhost:65536", "\u0000", "\t\n",
@@ -98,13 +99,12 @@ final class RandomConfigs {
     @SuppressWarnings("unchecked")
     private void mutate(List<Object> holder, Random random) {
         List<Slot> slots = ConfigTree.slots(holder);
-        Slot slot = slots.get(slots.size() == 1 ? 0 : 1 + random.nextInt(slots.size() - 1));   // seldom the root
+        Slot slot = slots.get(slots.size() == 1 ? 0 : 1 + random.nextInt(slots.size() - 1));   // the root only if alone
         List<Map<Object, Object>> maps = slots.stream().map(Slot::get).filter(Map.class::isInstance)
                 .map(map -> (Map<Object, Object>) map).toList();
         Map<Object, Object> map = maps.isEmpty() ? null : maps.get(random.nextInt(maps.size()));
         switch (random.nextInt(12)) {
             case 0, 1 -> slot.set(value(random));
-            case 9, 10, 11 -> tweak(slot, random);
             case 2 -> {   // a field or an element gone
                 if (slot.container() instanceof Map<?, ?> parent) {
                     parent.remove(slot.key());
@@ -136,7 +136,8 @@ final class RandomConfigs {
             case 7 -> {   // a value moved to where another was
                 slot.set(ConfigTree.copy(slots.get(random.nextInt(slots.size())).get()));
             }
-            default -> slot.set(random.nextBoolean() ? pick(NUMBERS, random) : pick(DURATIONS, random));
+            case 8 -> slot.set(random.nextBoolean() ? pick(NUMBERS, random) : pick(DURATIONS, random));
+            default -> tweak(slot, random);
         }
     }
 

@@ -45,7 +45,8 @@ final class RandomAdminRequests {
             Map.entry("corrupt", "{\"probability\":0.1}"), Map.entry("terminate", "{\"probability\":0.1}"),
             Map.entry("loss", "{\"probability\":0.1,\"retransmit_delay\":200}"),
             Map.entry("max_lifetime", "{\"lifetime\":1000,\"reset\":true}"),
-            Map.entry("connect_delay", "{\"delay\":100}"), Map.entry("drop", "{\"probability\":0.1,\"mode\":\"reset\"}"));
+            Map.entry("connect_delay", "{\"delay\":100}"),
+            Map.entry("drop", "{\"probability\":0.1,\"mode\":\"reset\"}"));
     private static final List<String> TYPES = TOXICS.keySet().stream().sorted().toList();
     private static final List<JsonNode> NUMBERS = List.of(NODES.numberNode(0), NODES.numberNode(-1),
             NODES.numberNode(1), NODES.numberNode(0.5), NODES.numberNode(1.0000001), NODES.numberNode(-0.0),
@@ -98,8 +99,9 @@ final class RandomAdminRequests {
         return switch (random.nextInt(5)) {
             case 0 -> new Call("POST", "/proxies", bytes(proxy), "new proxy");
             case 1 -> new Call(random.nextBoolean() ? "POST" : "PATCH", "/proxies/echo",
-                    bytes("{\"name\":\"echo\",\"listen\":\"127.0.0.1:" + (random.nextBoolean() ? 0 : pick(taken, random))
-                            + "\",\"upstream\":\"" + upstream + "\",\"enabled\":" + random.nextBoolean() + "}"),
+                    bytes("{\"name\":\"echo\",\"listen\":\"127.0.0.1:"
+                            + (random.nextBoolean() ? 0 : pick(taken, random)) + "\",\"upstream\":\"" + upstream
+                            + "\",\"enabled\":" + random.nextBoolean() + "}"),
                     "proxy update");
             case 2 -> new Call("POST", "/proxies/echo/toxics", bytes(toxic(random)), "new toxic");
             case 3 -> {
@@ -123,7 +125,7 @@ final class RandomAdminRequests {
     private static void mutate(ArrayNode holder, Random random, Ports ports) {
         List<Slot> slots = new ArrayList<>();
         collect(holder, slots);
-        Slot slot = slots.get(slots.size() == 1 ? 0 : 1 + random.nextInt(slots.size() - 1));   // seldom the root
+        Slot slot = slots.get(slots.size() == 1 ? 0 : 1 + random.nextInt(slots.size() - 1));   // the root only if alone
         switch (random.nextInt(10)) {
             case 0, 1 -> slot.set(value(random, ports));
             case 2 -> slot.remove(holder);
