@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.IntUnaryOperator;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 /**
@@ -76,7 +79,7 @@ public final class ConfigLoader {
 
     /**
      * Parses to nodes only (YAML 1.2, JSON schema): tags are kept as names and never construct objects.
-     * A syntax error ends reading: what follows it cannot be trusted.
+     * A syntax error, or nesting deeper than a config can be, ends reading: what follows cannot be trusted.
      */
     private static Node parse(String content, String source) {
         LoadSettings settings = LoadSettings.builder()
@@ -87,7 +90,8 @@ public final class ConfigLoader {
                 .setMaxAliasesForCollections(50)
                 .build();
         try {
-            return new Compose(settings).composeString(content).orElse(null);
+            Parser parser = new NestingLimit(new ParserImpl(settings, new StreamReader(settings, content)));
+            return new Composer(settings, parser).getSingleNode().orElse(null);
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
             String message = e.getContext() == null ? e.getProblem() : e.getContext() + ": " + e.getProblem();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -25,6 +26,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * no tag ever turns into an object.
  */
 final class ConfigObject {
+    /** YAML 1.2's spellings of infinity and not-a-number, which are floats but not decimals. */
+    private static final Pattern INFINITY_OR_NAN = Pattern.compile("[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
     private final Node node;
     private final String path;
     private final Problems problems;
@@ -119,11 +122,12 @@ final class ConfigObject {
         if (value == null) {
             return null;
         }
-        if (!isScalar(value, Tag.BOOL)) {
+        String text = isScalar(value, Tag.BOOL) ? ((ScalarNode) value).getValue().toLowerCase(Locale.ROOT) : "";
+        if (!text.equals("true") && !text.equals("false")) {   // an explicit !!bool tag may sit on anything
             problems.add(child(key), value, describe(value) + " is not a boolean; expected true or false");
             return null;
         }
-        return Boolean.valueOf(((ScalarNode) value).getValue().toLowerCase(Locale.ROOT));
+        return Boolean.valueOf(text);
     }
 
     /** A whole number in {@code min..max}. */
@@ -166,11 +170,16 @@ final class ConfigObject {
             problems.add(child(key), value, describe(value) + " is not a number; " + expected);
             return null;
         }
+        String text = ((ScalarNode) value).getValue();
         double number;
         try {
-            number = new BigDecimal(((ScalarNode) value).getValue()).doubleValue();
-        } catch (NumberFormatException e) {   // .inf, .nan, or an explicit !!float tag on something else
-            number = Double.NaN;
+            number = new BigDecimal(text).doubleValue();
+        } catch (NumberFormatException e) {
+            if (!INFINITY_OR_NAN.matcher(text).matches()) {   // an explicit !!float tag on something else
+                problems.add(child(key), value, describe(value) + " is not a number; " + expected);
+                return null;
+            }
+            number = Double.NaN;   // outside, whichever it is
         }
         if (!(number >= 0.0 && number <= 1.0)) {
             problems.add(child(key), value, ((ScalarNode) value).getValue() + " is outside 0.0..1.0");

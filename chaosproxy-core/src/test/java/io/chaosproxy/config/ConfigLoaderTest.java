@@ -135,6 +135,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void nestingDeeperThanAConfigCanBeIsAProblemNotAStackOverflow() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        assertThatThrownBy(() -> ChaosProxy.fromConfig(deep, ConfigFormat.JSON))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .hasToString("line 1, column 51: syntax: lists and objects nested more than 50 levels deep;"
+                                + " a config needs six"));
+        assertThatThrownBy(() -> ChaosProxy.fromConfig("- ".repeat(100_000) + "1", ConfigFormat.YAML))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("nested more than 50 levels deep");
+    }
+
+    @Test
+    void anExplicitTagOnAValueOfAnotherKindIsAProblem() {
+        String yaml = "routes: [{localPort: 0, upstream: 127.0.0.1:9090, enabled: !!bool maybe,"
+                + " dropRate: !!float half}]";
+        assertThatThrownBy(() -> ChaosProxy.fromConfig(yaml, ConfigFormat.YAML))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .map(ConfigException.Problem::message).containsExactly(
+                                "maybe is not a boolean; expected true or false",
+                                "half is not a number; expected a number in 0.0..1.0"));
+    }
+
+    @Test
     void durationsTakeEveryUnit() {
         assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(Durations.parse("2s")).isEqualTo(Duration.ofSeconds(2));

@@ -91,8 +91,8 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
             probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);   // as the route binds
             probe.bind(address);
         } catch (BindException e) {
-            throw new IllegalStateException("port " + port + " is already in use (route '" + name
-                    + "'); pick a free port or 0 for an ephemeral one", e);
+            throw portInUse("port " + port + " is already in use (route '" + name
+                    + "'); pick a free port or 0 for an ephemeral one");
         } catch (IOException e) {
             throw new IllegalStateException("route '" + name + "': cannot listen on " + address + ": " + e, e);
         }
@@ -110,18 +110,38 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
         }
     }
 
-    /** Adds the route this describes, with its toxics, disabled if it says so. */
+    /**
+     * Adds the route this describes, with its toxics, disabled if it says so.
+     *
+     * @throws ApiException 409 when its port is in use
+     */
     Route add(ChaosProxy proxy) {
-        Route route = proxy.addRoute(port, upstream, builder -> {
-            builder.name(name).resolveUpstreamOnConnect(true);   // Toxiproxy resolves at each connect
-            if (faults != null) {
-                faults.forEach(builder::fault);
+        Route route;
+        try {
+            route = proxy.addRoute(port, upstream, builder -> {
+                builder.name(name).resolveUpstreamOnConnect(true);   // Toxiproxy resolves at each connect
+                if (faults != null) {
+                    faults.forEach(builder::fault);
+                }
+            });
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof BindException) {
+                throw portInUse(e.getMessage());
             }
-        });
+            throw e;
+        }
         if (!enabled) {
             route.disable();
         }
         return route;
+    }
+
+    /**
+     * A port something else listens on: the request conflicts with the machine's state, so 409, where Toxiproxy
+     * answers 500. A 5xx would say the proxy failed; here it did not, and a retry with another port works.
+     */
+    private static ApiException portInUse(String message) {
+        return new ApiException(409, message);
     }
 
     /** The proxy's JSON as Toxiproxy writes it: name, listen (as bound), upstream, enabled, toxics. */

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.chaosproxy.ChaosProxy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +88,7 @@ final class Router implements HttpHandler {
             List<String> params = match(path.pattern(), segments);
             if (params != null) {
                 Request request = new Request(method, params, query(exchange.getRequestURI().getRawQuery()),
-                        readBody(exchange));
+                        RequestBody.read(exchange));
                 synchronized (lock) {
                     return switch (method) {
                         case "GET" -> path.resource().get(request);
@@ -129,12 +128,6 @@ final class Router implements HttpHandler {
             }
         }
         return query;
-    }
-
-    private static byte[] readBody(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            return in.readAllBytes();
-        }
     }
 
     private static Response error(int status, String message) {

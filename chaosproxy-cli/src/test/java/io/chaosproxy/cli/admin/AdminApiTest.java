@@ -221,7 +221,7 @@ class AdminApiTest extends AdminServerFixture {
             Answer answer = call("POST", "/populate", "[{\"name\":\"a\",\"listen\":\"127.0.0.1:0\",\"upstream\":\""
                     + upstream.address() + "\"},{\"name\":\"b\",\"listen\":\"127.0.0.1:" + taken.getLocalPort()
                     + "\",\"upstream\":\"" + upstream.address() + "\"}]");
-            assertThat(answer.status()).isEqualTo(500);
+            assertThat(answer.status()).isEqualTo(409);
             assertThat(answer.json().get("error").asText()).contains(Integer.toString(taken.getLocalPort()));
         }
         assertThat(call("GET", "/proxies", null).body()).isEqualTo("{}\n");

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 
 /** A test client for the admin API over raw HTTP: every answer with its status, body and JSON. */
 final class AdminClient {
@@ -25,9 +26,14 @@ final class AdminClient {
     }
 
     Answer call(String method, String path, String body) throws IOException, InterruptedException {
+        return send(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One answer to a body of any bytes, UTF-8 or not. */
+    Answer send(String method, String path, byte[] body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = null;
         try {

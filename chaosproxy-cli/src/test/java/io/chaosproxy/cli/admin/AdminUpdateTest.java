@@ -112,9 +112,9 @@ class AdminUpdateTest extends AdminServerFixture {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "PATCH | {\"listen\":\"127.0.0.1:TAKEN\"} | 500 | port TAKEN is already in use",
-        "POST  | {\"listen\":\"127.0.0.1:TAKEN\",\"upstream\":\"127.0.0.1:9\"} | 500 | port TAKEN is already in use",
-        "PATCH | {\"listen\":\"127.0.0.1:TAKEN\",\"enabled\":false} | 500 | port TAKEN is already in use",
+        "PATCH | {\"listen\":\"127.0.0.1:TAKEN\"} | 409 | port TAKEN is already in use",
+        "POST  | {\"listen\":\"127.0.0.1:TAKEN\",\"upstream\":\"127.0.0.1:9\"} | 409 | port TAKEN is already in use",
+        "PATCH | {\"listen\":\"127.0.0.1:TAKEN\",\"enabled\":false} | 409 | port TAKEN is already in use",
         "PATCH | {\"listen\":\"127.0.0.1:OTHER\"} | 400 | is used by route 'other'",
         "PATCH | {\"upstream\":\"nocolon\"} | 400 | nocolon",
         "PATCH | {\"upstream\":\"127.0.0.1:0\"} | 400 | 1..65535",
