@@ -51,7 +51,10 @@ public interface Connection {
     /** Whether it is still open. */
     boolean isOpen();
 
-    /** Closes both sides with a FIN. */
+    /**
+     * Cuts the connection: each stream its sender had not ended gets an RST, one already ended and delivered whole
+     * keeps its FIN (see the README's Semantics). Done when it returns.
+     */
     void close();
 
     /** Aborts both sides with an RST. */

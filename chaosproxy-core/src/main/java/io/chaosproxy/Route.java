@@ -144,8 +144,9 @@ public final class Route {
     }
 
     /**
-     * Closes every live connection: a FIN to each side, or an RST to a side for which the proxy still held
-     * bytes (they are lost, and a FIN would pass the cut off as a complete stream). The route goes on accepting.
+     * Cuts every live connection: each stream its sender had not ended gets an RST (bytes on their way are lost,
+     * and a FIN would pass the cut off as a complete stream); a stream already ended and delivered whole keeps its
+     * FIN. The route goes on accepting.
      */
     public Route closeConnections() {
         runtime.closeConnections(false);

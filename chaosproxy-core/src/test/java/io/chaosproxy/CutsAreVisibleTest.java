@@ -82,14 +82,28 @@ class CutsAreVisibleTest {
     }
 
     @Test
-    void aCutThatLosesNothingIsAnOrdinaryEndOfStream() throws Exception {
-        try (TcpServer upstream = TcpServer.echo();
+    void aCutEndsAStreamItsSenderEndedWithAFinAndAnOpenOneWithAReset() throws Exception {
+        CompletableFuture<byte[]> request = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try (TcpServer upstream = TcpServer.start(socket -> {
+                    request.complete(socket.getInputStream().readAllBytes());   // the whole request, then its FIN
+                    try {
+                        done.await(10, TimeUnit.SECONDS);   // the response stays open: the upstream never ends it
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
                 ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("r").start();
                 Socket client = Sockets.connect(proxy.route("r"))) {
             client.getOutputStream().write(RESPONSE);
-            assertThat(client.getInputStream().readNBytes(RESPONSE.length)).isEqualTo(RESPONSE);
+            client.shutdownOutput();   // the request is complete; the response (none yet) is still open
+            assertThat(request.get(10, TimeUnit.SECONDS)).as("the request reached the upstream whole, with its FIN")
+                    .isEqualTo(RESPONSE);
             proxy.route("r").closeConnections();
-            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThatThrownBy(() -> client.getInputStream().read())
+                    .as("the response was still open: a reset").isInstanceOf(SocketException.class);
+        } finally {
+            done.countDown();
         }
     }
 

@@ -20,7 +20,7 @@ final class TimeoutStage implements Stage {
         long millis = fault.timeout().toMillis();
         context.injected(millis == 0 ? "stalled until removed" : "stalled, closing in " + millis + "ms");
         if (!fault.timeout().isZero()) {
-            context.newTimer(() -> context.close(fault.name() + " after " + millis + "ms"))
+            context.newTimer(() -> context.cut(fault.name() + " after " + millis + "ms"))
                     .armIn(fault.timeout().toNanos());
         }
     }

@@ -465,6 +465,11 @@ final class Pipe {
         return finished;
     }
 
+    /** Whether the source ended the stream and every byte of it was written: only its FIN is still to come. */
+    boolean deliveredWholeStream() {
+        return finished || (sourceEnded && heldData == 0);
+    }
+
     boolean isClosed() {
         return connection.isClosed();
     }

@@ -242,9 +242,9 @@ final class ProxiedConnection implements IoHandler, Connection {
                 closeBy("event loop failed", true);
             } else {
                 // debug, not warn: a proxy closed under load cuts hundreds; ChaosProxy.close() logs the count
-                log.debug("route={} conn={} client={} still open when the proxy closed; closing it",
+                log.debug("route={} conn={} client={} still open when the proxy closed; cutting it",
                         route.name(), id, clientAddress);
-                closeBy("proxy closed", false);
+                cut("proxy closed");
             }
         }
         return false;
@@ -325,27 +325,48 @@ final class ProxiedConnection implements IoHandler, Connection {
      * {@code reset}, a side still gets an RST when the proxy holds bytes for it that are now lost.
      */
     void closeBy(String reason, boolean reset) {
-        closeBy(reason, reset, null);
+        closeBy(reason, reset, false, null);
     }
 
     /** A fault ended {@code pipe} on purpose (limit data): what it held past the end is cut by design. */
     void closeAfterDeliberateEnd(Pipe pipe, String reason) {
-        closeBy(reason, false, pipe);
+        closeBy(reason, false, false, pipe);
     }
 
-    private void closeBy(String reason, boolean reset, Pipe endedOnPurpose) {
+    /**
+     * Cuts the connection, as the test, the proxy's shutdown or a blackhole's timeout do, rather than a peer: a
+     * stream whose sender has not ended it gets an RST, whatever the proxy holds at this instant, since bytes on
+     * their way (or about to be written) are lost and a FIN would make a short stream look complete. A stream
+     * the sender ended, every byte delivered, has had its FIN.
+     */
+    void cut(String reason) {
+        closeBy(reason, false, true, null);
+    }
+
+    private void closeBy(String reason, boolean reset, boolean cut, Pipe endedOnPurpose) {
         if (closed) {
             return;
         }
         closed = true;
         open = false;
         cancelConnectTimer();
-        // Bytes a side sent that wait unread are lost too: the kernel would answer them with an RST to their
-        // sender, and their receiver must not take the cut for a complete stream either.
-        boolean clientUnread = !reset && upstreamPipe != endedOnPurpose && upstreamPipe.sourceHasUnreadBytes();
-        boolean upstreamUnread = !reset && downstreamPipe != endedOnPurpose && downstreamPipe.sourceHasUnreadBytes();
-        boolean upstreamLoses = upstreamPipe != endedOnPurpose && (upstreamPipe.holdsData() || clientUnread);
-        boolean clientLoses = downstreamPipe != endedOnPurpose && (downstreamPipe.holdsData() || upstreamUnread);
+        boolean clientUnread;
+        boolean upstreamUnread;
+        boolean upstreamLoses;
+        boolean clientLoses;
+        if (cut) {
+            clientUnread = false;   // closing a socket with unread bytes resets it anyway
+            upstreamUnread = false;
+            upstreamLoses = !upstreamPipe.deliveredWholeStream();
+            clientLoses = !downstreamPipe.deliveredWholeStream();
+        } else {
+            // Bytes a side sent that wait unread are lost too: the kernel would answer them with an RST to their
+            // sender, and their receiver must not take the close for a complete stream either.
+            clientUnread = !reset && upstreamPipe != endedOnPurpose && upstreamPipe.sourceHasUnreadBytes();
+            upstreamUnread = !reset && downstreamPipe != endedOnPurpose && downstreamPipe.sourceHasUnreadBytes();
+            upstreamLoses = upstreamPipe != endedOnPurpose && (upstreamPipe.holdsData() || clientUnread);
+            clientLoses = downstreamPipe != endedOnPurpose && (downstreamPipe.holdsData() || upstreamUnread);
+        }
         upstreamPipe.discardAll();
         downstreamPipe.discardAll();
         // Off the route's list before either side can see the close, so nobody who saw it still finds it live.
@@ -626,7 +647,7 @@ final class ProxiedConnection implements IoHandler, Connection {
 
     @Override
     public void close() {
-        onLoopAndWait(() -> closeBy("closed by the test", false));
+        onLoopAndWait(() -> cut("closed by the test"));
     }
 
     @Override

@@ -348,12 +348,15 @@ public final class RouteRuntime implements IoHandler {
     }
 
     /**
-     * Closes every live connection: with an RST when {@code reset}, else with a FIN where no byte the proxy held
-     * is lost and an RST where one is (see {@code ProxiedConnection.closeBy}).
+     * Closes every live connection: with an RST when {@code reset}, else as a cut (see
+     * {@code ProxiedConnection.cut}): a FIN only for a stream its sender had ended, an RST for any other.
      */
     public void closeConnections(boolean reset) {
-        String reason = reset ? "reset by the test" : "closed by the test";
-        forEachConnection(connection -> connection.closeBy(reason, reset));
+        if (reset) {
+            forEachConnection(connection -> connection.closeBy("reset by the test", true));
+        } else {
+            forEachConnection(connection -> connection.cut("closed by the test"));
+        }
     }
 
     /** The proxy is closing: the listener closes, and no later enable() may open it again. */

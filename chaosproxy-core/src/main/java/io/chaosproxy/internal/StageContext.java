@@ -203,9 +203,20 @@ public final class StageContext {
         forward(end);
     }
 
-    /** Closes both sides with a FIN now; bytes still held are lost. */
+    /**
+     * Closes both sides now, as a peer closing gracefully would (a server's lifetime limit): a FIN, or an RST to a
+     * side for which bytes were in flight (held, or unread in the proxy's socket) and are now lost.
+     */
     public void close(String reason) {
         entry.connection().closeBy(reason, false);
+    }
+
+    /**
+     * Cuts the connection now, as a blackhole's timeout does: each stream its sender had not ended gets an RST,
+     * so no side takes what it got for a complete stream.
+     */
+    public void cut(String reason) {
+        entry.connection().cut(reason);
     }
 
     /** Aborts both sides with an RST now. */
