@@ -118,8 +118,11 @@ final class FaultSchedule {
                 Duration after = millis(0, 1500);
                 timed("resetPeer", Fault.resetPeer(after).toxicity(toxicity), after.plus(millis(500, 2000)));
             }
-            case 2 -> timed("limitData", Fault.limitData(random.nextLong(maxBytes + 1)).direction(direction())
-                    .toxicity(toxicity), millis(500, 3000));
+            // At least a header's worth, so the upstream always learns which connection a limited stream is;
+            // one direction, so the soak knows which stream the limit may end with a FIN.
+            case 2 -> timed("limitData", Fault.limitData(Header.LENGTH + random.nextLong(maxBytes))
+                    .direction(random.nextBoolean() ? Direction.UPSTREAM : Direction.DOWNSTREAM).toxicity(toxicity),
+                    millis(500, 3000));
             default -> {
                 cutHappened("closeConnections", "closeConnections()");
                 control("closeConnections", route::closeConnections);

@@ -70,6 +70,10 @@ final class Tally {
 
     /** Counts one received stream; its verified bytes, and a failure if the verdict is one. */
     void stream(Flow flow, long id, Verdict verdict, StreamCheck check) {
+        ProxyJournal proxy = journal;
+        if (verdict == Verdict.SILENT_TRUNCATION && proxy != null && proxy.limitReached(id, flow)) {
+            verdict = Verdict.LIMIT_REACHED;   // README: limitData's one deliberate clean FIN
+        }
         streams.get(flow).get(verdict).increment();
         verifiedBytes.get(flow).add(check.verifiedBytes());
         if (verdict == Verdict.PREFIX_VIOLATION) {
@@ -154,8 +158,9 @@ final class Tally {
         out.printf("connections: %d%n", connections());
         for (Flow flow : Flow.values()) {
             out.printf("%s: %s verified; streams %d complete (SHA-256 equal), %d cut with a reset or error,"
-                    + " %d silently truncated, %d prefix violations, %d hung%n", flow, mib(verifiedBytes(flow)),
-                    count(flow, Verdict.COMPLETE), count(flow, Verdict.CUT), count(flow, Verdict.SILENT_TRUNCATION),
+                    + " %d ended by limitData's FIN, %d silently truncated, %d prefix violations, %d hung%n", flow,
+                    mib(verifiedBytes(flow)), count(flow, Verdict.COMPLETE), count(flow, Verdict.CUT),
+                    count(flow, Verdict.LIMIT_REACHED), count(flow, Verdict.SILENT_TRUNCATION),
                     count(flow, Verdict.PREFIX_VIOLATION), count(flow, Verdict.HUNG));
         }
         out.printf("upstream connections not judged: %d closed before any byte, %d not from the soak%n",

@@ -8,6 +8,11 @@ enum Verdict {
     CUT,
     /** A prefix of what was sent, then a clean end: a loss that looks like success. */
     SILENT_TRUNCATION,
+    /**
+     * A prefix, then a clean end, in a direction whose {@code limitData} fault the proxy reported reached: the
+     * FIN that fault exists to send, so not a failure.
+     */
+    LIMIT_REACHED,
     /** A byte that was not sent at that position, or bytes after the end. */
     PREFIX_VIOLATION,
     /** Stopped moving; the watchdog counted it and aborted the connection. */
