@@ -48,14 +48,16 @@ public final class Soak {
         FaultSchedule schedule;
         double drainSeconds;
         ProxyJournal journal = new ProxyJournal();
+        SentCounts sentCounts = new SentCounts();
         try (Watchdog watchdog = new Watchdog(options.hangAfter(), tally)) {
-            try (SoakUpstream upstream = new SoakUpstream(options, tally, watchdog);
+            try (SoakUpstream upstream = new SoakUpstream(options, tally, watchdog, sentCounts);
                     ChaosProxy proxy = ChaosProxy.builder().seed(options.seed()).listener(journal)
                             .route(0, upstream.address()).name("soak").start()) {
                 Route route = proxy.route("soak");
                 schedule = new FaultSchedule(route, options, tally);
                 tally.describeWith(schedule, journal);
-                SoakClients clients = new SoakClients(route.localAddress(), options, tally, watchdog, journal);
+                SoakClients clients = new SoakClients(route.localAddress(), options, tally, watchdog, journal,
+                        sentCounts);
                 schedule.start();
                 clients.start();
                 runFor(options.duration(), tally, out);

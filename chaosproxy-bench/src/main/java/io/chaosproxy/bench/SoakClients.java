@@ -25,17 +25,20 @@ final class SoakClients {
     private final Tally tally;
     private final Watchdog watchdog;
     private final ProxyJournal journal;
+    private final SentCounts sentCounts;
     private final ExecutorService threads = Executors.newCachedThreadPool(Transfers.daemons("soak-client"));
     private final AtomicLong ids = new AtomicLong();
     private final List<Future<?>> workers = new ArrayList<>();
     private volatile boolean stopping;
 
-    SoakClients(InetSocketAddress proxy, SoakOptions options, Tally tally, Watchdog watchdog, ProxyJournal journal) {
+    SoakClients(InetSocketAddress proxy, SoakOptions options, Tally tally, Watchdog watchdog, ProxyJournal journal,
+            SentCounts sentCounts) {
         this.proxy = proxy;
         this.options = options;
         this.tally = tally;
         this.watchdog = watchdog;
         this.journal = journal;
+        this.sentCounts = sentCounts;
     }
 
     void start() {
@@ -76,6 +79,7 @@ final class SoakClients {
             Transfers.abort(socket);
             return;
         }
+        AtomicLong written = sentCounts.start(id, Flow.UP);
         tally.connectionOpened();
         journal.link(id, socket.getLocalPort());
         OutgoingStream sending = new OutgoingStream(new SeededBytes(SeededBytes.seed(options.seed(), id, Flow.UP)), upload);
@@ -84,14 +88,15 @@ final class SoakClients {
                 + " of " + sending.total() + " bytes, received " + receiving.describe() + "; " + tally.story(id));
         try {
             Future<Verdict> received = threads.submit(() -> {
-                Verdict verdict = Transfers.receive(socket, receiving, activity);
+                Verdict verdict = Transfers.receive(socket, receiving, activity,
+                        () -> sentCounts.written(id, Flow.DOWN));
                 if (verdict != Verdict.COMPLETE) {
                     Transfers.abort(socket);   // unblocks the sender
                 }
                 return verdict;
             });
             byte[] header = new Header(id, upload, download).encode(options.seed());
-            boolean sent = Transfers.send(socket, header, sending, random.split(), activity);
+            boolean sent = Transfers.send(socket, header, sending, random.split(), activity, written);
             Verdict verdict = received.get();
             tally.stream(Flow.DOWN, id, verdict, receiving);
             Transfers.close(socket, sent && verdict == Verdict.COMPLETE);

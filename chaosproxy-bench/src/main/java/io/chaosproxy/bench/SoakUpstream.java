@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The soak's upstream: reads each connection's header (which connection, how much each way), then sends the
@@ -25,14 +26,16 @@ final class SoakUpstream implements AutoCloseable {
     private final SoakOptions options;
     private final Tally tally;
     private final Watchdog watchdog;
+    private final SentCounts sentCounts;
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool(Transfers.daemons("soak-upstream"));
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
-    SoakUpstream(SoakOptions options, Tally tally, Watchdog watchdog) {
+    SoakUpstream(SoakOptions options, Tally tally, Watchdog watchdog, SentCounts sentCounts) {
         this.options = options;
         this.tally = tally;
         this.watchdog = watchdog;
+        this.sentCounts = sentCounts;
         try {
             server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -82,9 +85,10 @@ final class SoakUpstream implements AutoCloseable {
         StreamCheck receiving = new StreamCheck(
                 new SeededBytes(SeededBytes.seed(options.seed(), id, Flow.UP)), header.upload());
         side.started(id, sending, receiving);
+        AtomicLong written = sentCounts.start(id, Flow.DOWN);
         Future<Boolean> sent = threads.submit(() -> Transfers.send(socket, new byte[0], sending,
-                new SplittableRandom(id ^ options.seed()), activity));
-        Verdict verdict = Transfers.receive(socket, receiving, activity);
+                new SplittableRandom(id ^ options.seed()), activity, written));
+        Verdict verdict = Transfers.receive(socket, receiving, activity, () -> sentCounts.written(id, Flow.UP));
         tally.stream(Flow.UP, id, verdict, receiving);
         if (verdict != Verdict.COMPLETE) {
             Transfers.abort(socket);   // unblocks the sender

@@ -15,6 +15,7 @@ final class StreamCheck {
     private byte[] digest;   // of what arrived, once the payload is complete
     private long arrived;    // payload and digest bytes; read by the watchdog only for its message
     private String problem = "";
+    private boolean lostWrittenBytes;
 
     StreamCheck(SeededBytes expected, long length) {
         this.expected = expected;
@@ -63,13 +64,24 @@ final class StreamCheck {
         return true;
     }
 
-    /** The verdict on a stream that ended with EOF: whole, or silently short. */
-    Verdict endedCleanly() {
+    /**
+     * The verdict on a stream that ended with EOF: whole, or silently short, either way: bytes the sender had
+     * written were lost ({@code senderWritten} above what arrived), or the end came before it wrote more.
+     */
+    Verdict endedCleanly(long senderWritten) {
         if (arrived == total()) {
             return Verdict.COMPLETE;
         }
-        problem = "a clean end after " + describe();
+        lostWrittenBytes = senderWritten > arrived;
+        problem = "a clean end after " + describe() + (lostWrittenBytes
+                ? ", when the sender had written " + senderWritten + ": written bytes lost"
+                : ", all the sender had written: a FIN before it wrote the rest");
         return Verdict.SILENT_TRUNCATION;
+    }
+
+    /** Whether a silently truncated stream lost bytes its sender had already written. */
+    boolean lostWrittenBytes() {
+        return lostWrittenBytes;
     }
 
     /** The verdict on a stream that ended with a reset or an error: every byte so far was checked. */

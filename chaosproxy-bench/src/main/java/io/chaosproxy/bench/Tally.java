@@ -36,6 +36,7 @@ final class Tally {
     private final LongAdder connections = new LongAdder();
     private final LongAdder emptyUpstreamConnections = new LongAdder();
     private final LongAdder strangers = new LongAdder();
+    private final LongAdder silentLossesOfWrittenBytes = new LongAdder();
     private final Map<Flow, Map<Verdict, LongAdder>> streams = new EnumMap<>(Flow.class);
     private final Map<Flow, LongAdder> verifiedBytes = new EnumMap<>(Flow.class);
     private final Map<Failure, LongAdder> failures = new EnumMap<>(Failure.class);
@@ -80,6 +81,9 @@ final class Tally {
             failure(Failure.PREFIX_VIOLATION, flow + " conn " + id + ": " + check.problem() + " ("
                     + check.describe() + "); " + story(id));
         } else if (verdict == Verdict.SILENT_TRUNCATION) {
+            if (check.lostWrittenBytes()) {
+                silentLossesOfWrittenBytes.increment();
+            }
             failure(Failure.SILENT_TRUNCATION, flow + " conn " + id + ": " + check.problem() + "; " + story(id));
         }
     }
@@ -168,6 +172,12 @@ final class Tally {
         StringBuilder line = new StringBuilder("failures: " + failures());
         failures.forEach((kind, n) -> line.append(", ").append(n.sum()).append(' ').append(kind.label));
         out.println(line);
+        long silent = failures.get(Failure.SILENT_TRUNCATION).sum();
+        if (silent > 0) {
+            out.printf("  silent truncations: %d lost bytes the sender had written, %d ended with a FIN before the"
+                    + " sender wrote the rest%n", silentLossesOfWrittenBytes.sum(),
+                    silent - silentLossesOfWrittenBytes.sum());
+        }
         new TreeMap<>(failuresByLastCut).forEach((what, n) -> out.printf("  %d %s%n", n.sum(), what));
         synchronized (examples) {
             if (!examples.isEmpty()) {

@@ -7,6 +7,8 @@ import java.net.Socket;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** Moves soak streams over blocking sockets: send one, receive and check one, end a connection cleanly or with an RST. */
 final class Transfers {
@@ -16,11 +18,12 @@ final class Transfers {
     }
 
     /**
-     * Writes {@code header} (may be empty), then the whole stream in pieces of random size, then half-closes; false if the socket failed first. The
+     * Writes {@code header} (may be empty), then the whole stream in pieces of random size (counting in
+     * {@code written} what each write accepted), then half-closes; false if the socket failed first. The
      * sender never ends a stream early with a FIN: a clean end short of the whole is always the proxy's doing.
      */
     static boolean send(Socket socket, byte[] header, OutgoingStream stream, SplittableRandom sizes,
-            Activity activity) {
+            Activity activity, AtomicLong written) {
         byte[] buffer = new byte[MAX_WRITE];
         try {
             OutputStream out = socket.getOutputStream();
@@ -28,6 +31,7 @@ final class Transfers {
             int n;
             while ((n = stream.next(buffer, 1 + sizes.nextInt(sizes.nextInt(4) == 0 ? 512 : MAX_WRITE))) > 0) {
                 out.write(buffer, 0, n);
+                written.addAndGet(n);
                 activity.progress();
             }
             socket.shutdownOutput();
@@ -37,8 +41,11 @@ final class Transfers {
         }
     }
 
-    /** Reads until the stream ends, checking each byte; a stream that fails the check is aborted at once. */
-    static Verdict receive(Socket socket, StreamCheck check, Activity activity) {
+    /**
+     * Reads until the stream ends, checking each byte; a stream that fails the check is aborted at once. At a
+     * clean end, asks {@code senderWritten} how much the sender had written by then.
+     */
+    static Verdict receive(Socket socket, StreamCheck check, Activity activity, LongSupplier senderWritten) {
         byte[] buffer = new byte[32 * 1024];
         Verdict verdict;
         try {
@@ -52,7 +59,7 @@ final class Transfers {
                 }
             }
             if (verdict == null) {
-                verdict = check.endedCleanly();
+                verdict = check.endedCleanly(senderWritten.getAsLong());
             }
         } catch (IOException e) {
             verdict = check.endedWithError();

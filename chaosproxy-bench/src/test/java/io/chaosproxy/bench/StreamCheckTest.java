@@ -13,7 +13,7 @@ class StreamCheckTest {
     void everyByteThenTheSendersDigestIsComplete() {
         StreamCheck check = check(1);
         assertThat(acceptInPieces(check, sent(1), 777)).isTrue();
-        assertThat(check.endedCleanly()).isEqualTo(Verdict.COMPLETE);
+        assertThat(check.endedCleanly(sent(1).length)).isEqualTo(Verdict.COMPLETE);
         assertThat(check.verifiedBytes()).isEqualTo(LENGTH);
     }
 
@@ -23,7 +23,7 @@ class StreamCheckTest {
         byte[] sent = drain(new OutgoingStream(new SeededBytes(7), 0));
         assertThat(sent).hasSize(OutgoingStream.DIGEST_LENGTH);
         assertThat(check.accept(sent, 0, sent.length)).isTrue();
-        assertThat(check.endedCleanly()).isEqualTo(Verdict.COMPLETE);
+        assertThat(check.endedCleanly(sent.length)).isEqualTo(Verdict.COMPLETE);
     }
 
     @Test
@@ -32,10 +32,20 @@ class StreamCheckTest {
         for (int arrived : new int[] {0, 1, LENGTH - 1, LENGTH, sent.length - 1}) {
             StreamCheck check = check(1);
             assertThat(check.accept(sent, 0, arrived)).isTrue();
-            assertThat(check.endedCleanly()).as("clean end after %d bytes", arrived)
+            assertThat(check.endedCleanly(sent.length)).as("clean end after %d bytes", arrived)
                     .isEqualTo(Verdict.SILENT_TRUNCATION);
             assertThat(check.problem()).contains("a clean end after " + arrived + " of " + sent.length);
+            assertThat(check.lostWrittenBytes()).isTrue();
         }
+    }
+
+    @Test
+    void aCleanEndBeforeTheSenderWroteMoreIsStillASilentTruncation() {
+        StreamCheck check = check(1);
+        assertThat(check.accept(sent(1), 0, 5000)).isTrue();
+        assertThat(check.endedCleanly(5000)).isEqualTo(Verdict.SILENT_TRUNCATION);
+        assertThat(check.lostWrittenBytes()).isFalse();
+        assertThat(check.problem()).contains("a FIN before it wrote the rest");
     }
 
     @Test
