@@ -1,17 +1,17 @@
 package io.chaosproxy.bench;
 
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.util.function.Supplier;
 
 /** One side of one soak connection as the {@link Watchdog} sees it: when it last moved a byte, and how to stop it. */
 final class Activity {
-    private final Socket socket;
+    private final SocketChannel channel;
     private final Supplier<String> description;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile boolean hung;
 
-    Activity(Socket socket, Supplier<String> description) {
-        this.socket = socket;
+    Activity(SocketChannel channel, Supplier<String> description) {
+        this.channel = channel;
         this.description = description;
     }
 
@@ -24,10 +24,10 @@ final class Activity {
         return now - lastProgressNanos;
     }
 
-    /** Marks it hung and aborts its socket, so its threads return and say {@link Verdict#HUNG}. */
+    /** Marks it hung and aborts its socket, so its thread returns and says {@link Verdict#HUNG}. */
     void abortAsHung() {
         hung = true;
-        Transfers.abort(socket);
+        Duplex.abort(channel);
     }
 
     boolean hung() {

@@ -5,6 +5,8 @@ import io.chaosproxy.ProxyMetrics;
 import io.chaosproxy.Route;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A soak: many connections at once through a chaos-proxy route whose faults change at random, every byte
@@ -132,6 +134,16 @@ public final class Soak {
             Thread.sleep(500);
         }
         return Resources.now();
+    }
+
+    /** Daemon threads named {@code <prefix>-<n>}, so a forgotten one cannot keep the JVM alive. */
+    static ThreadFactory daemons(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** A soak's figures: streams each way and how they ended, bytes verified, proxy threads left after close. */

@@ -2,15 +2,11 @@ package io.chaosproxy.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,9 +22,8 @@ final class SoakClients {
     private final Watchdog watchdog;
     private final ProxyJournal journal;
     private final SentCounts sentCounts;
-    private final ExecutorService threads = Executors.newCachedThreadPool(Transfers.daemons("soak-client"));
+    private final ExecutorService threads = Executors.newCachedThreadPool(Soak.daemons("soak-client"));
     private final AtomicLong ids = new AtomicLong();
-    private final List<Future<?>> workers = new ArrayList<>();
     private volatile boolean stopping;
 
     SoakClients(InetSocketAddress proxy, SoakOptions options, Tally tally, Watchdog watchdog, ProxyJournal journal,
@@ -45,17 +40,17 @@ final class SoakClients {
         SplittableRandom seeds = new SplittableRandom(options.seed());
         for (int i = 0; i < options.connections(); i++) {
             SplittableRandom random = seeds.split();
-            workers.add(threads.submit(() -> {
+            threads.execute(() -> {
                 while (!stopping) {
                     exchange(ids.incrementAndGet(), random);
                 }
-            }));
+            });
         }
     }
 
     /**
-     * Lets each worker finish its connection and start no other; waits up to {@code grace} (hangs are cut by
-     * the watchdog before), then for the threads.
+     * Lets each worker finish its connection and start no other; waits up to {@code grace} (the watchdog cuts
+     * hangs before).
      */
     void stop(Duration grace) throws InterruptedException {
         stopping = true;
@@ -69,43 +64,41 @@ final class SoakClients {
     private void exchange(long id, SplittableRandom random) {
         long upload = size(random);
         long download = size(random);
-        Socket socket = new Socket();
+        SocketChannel channel;
         try {
-            socket.setTcpNoDelay(true);
-            socket.connect(proxy, 10_000);
+            channel = SocketChannel.open();
+        } catch (IOException e) {
+            throw new IllegalStateException("no socket for the soak's client", e);
+        }
+        try {
+            channel.socket().setTcpNoDelay(true);
+            channel.socket().connect(proxy, 10_000);
         } catch (IOException e) {
             // The route is never disabled: a connect that fails is the proxy's failure.
             tally.failure(Tally.Failure.CONNECT_ERROR, "conn " + id + ": " + e);
-            Transfers.abort(socket);
+            Duplex.abort(channel);
             return;
         }
-        AtomicLong written = sentCounts.start(id, Flow.UP);
         tally.connectionOpened();
-        journal.link(id, socket.getLocalPort());
-        OutgoingStream sending = new OutgoingStream(new SeededBytes(SeededBytes.seed(options.seed(), id, Flow.UP)), upload);
-        StreamCheck receiving = new StreamCheck(new SeededBytes(SeededBytes.seed(options.seed(), id, Flow.DOWN)), download);
-        Activity activity = watchdog.watch(socket, () -> "client side of conn " + id + ": sent " + sending.produced()
-                + " of " + sending.total() + " bytes, received " + receiving.describe() + "; " + tally.story(id));
-        try {
-            Future<Verdict> received = threads.submit(() -> {
-                Verdict verdict = Transfers.receive(socket, receiving, activity,
-                        () -> sentCounts.written(id, Flow.DOWN));
-                if (verdict != Verdict.COMPLETE) {
-                    Transfers.abort(socket);   // unblocks the sender
-                }
-                return verdict;
-            });
+        journal.link(id, channel.socket().getLocalPort());
+        AtomicLong written = sentCounts.start(id, Flow.UP);
+        OutgoingStream sending = new OutgoingStream(
+                new SeededBytes(SeededBytes.seed(options.seed(), id, Flow.UP)), upload);
+        StreamCheck receiving = new StreamCheck(
+                new SeededBytes(SeededBytes.seed(options.seed(), id, Flow.DOWN)), download);
+        Activity activity = watchdog.watch(channel, () -> "client side of conn " + id + ": sent "
+                + sending.produced() + " of " + sending.total() + " bytes, received " + receiving.describe() + "; "
+                + tally.story(id));
+        try (Duplex duplex = new Duplex(channel, activity)) {
             byte[] header = new Header(id, upload, download).encode(options.seed());
-            boolean sent = Transfers.send(socket, header, sending, random.split(), activity, written);
-            Verdict verdict = received.get();
+            Verdict verdict = duplex.exchange(header, sending, random.split(), written, receiving,
+                    () -> sentCounts.written(id, Flow.DOWN));
             tally.stream(Flow.DOWN, id, verdict, receiving);
-            Transfers.close(socket, sent && verdict == Verdict.COMPLETE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the receiver cannot throw", e);
+            duplex.close(verdict == Verdict.COMPLETE && !duplex.wasReset());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot watch the soak's client socket", e);
         } finally {
-            Transfers.abort(socket);   // a no-op after a clean close
+            Duplex.abort(channel);   // a no-op after a clean close
             watchdog.unwatch(activity);
         }
     }

@@ -1,19 +1,17 @@
 package io.chaosproxy.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,9 +25,9 @@ final class SoakUpstream implements AutoCloseable {
     private final Tally tally;
     private final Watchdog watchdog;
     private final SentCounts sentCounts;
-    private final ServerSocket server;
-    private final ExecutorService threads = Executors.newCachedThreadPool(Transfers.daemons("soak-upstream"));
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final ServerSocketChannel server;
+    private final ExecutorService threads = Executors.newCachedThreadPool(Soak.daemons("soak-upstream"));
+    private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
 
     SoakUpstream(SoakOptions options, Tally tally, Watchdog watchdog, SentCounts sentCounts) {
         this.options = options;
@@ -37,7 +35,7 @@ final class SoakUpstream implements AutoCloseable {
         this.watchdog = watchdog;
         this.sentCounts = sentCounts;
         try {
-            server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+            server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -45,40 +43,39 @@ final class SoakUpstream implements AutoCloseable {
     }
 
     String address() {
-        return "127.0.0.1:" + server.getLocalPort();
+        return "127.0.0.1:" + server.socket().getLocalPort();
     }
 
     private void accept() {
-        while (!server.isClosed()) {
+        while (server.isOpen()) {
             try {
-                Socket socket = server.accept();
-                open.add(socket);
-                threads.execute(() -> serve(socket));
+                SocketChannel channel = server.accept();
+                open.add(channel);
+                threads.execute(() -> serve(channel));
             } catch (IOException e) {
                 return;   // closed
             }
         }
     }
 
-    private void serve(Socket socket) {
+    private void serve(SocketChannel channel) {
         Side side = new Side(tally);
-        Activity activity = watchdog.watch(socket, side::toString);
-        try {
-            exchange(socket, side, activity);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Activity activity = watchdog.watch(channel, side::toString);
+        try (Duplex duplex = new Duplex(channel, activity)) {
+            Header header = readHeader(duplex);
+            if (header != null) {
+                exchange(duplex, header, side);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch the soak's upstream socket", e);
         } finally {
-            Transfers.abort(socket);   // a no-op after a clean close
+            Duplex.abort(channel);   // a no-op after a clean close
             watchdog.unwatch(activity);
-            open.remove(socket);
+            open.remove(channel);
         }
     }
 
-    private void exchange(Socket socket, Side side, Activity activity) throws InterruptedException {
-        Header header = readHeader(socket, activity);
-        if (header == null) {
-            return;
-        }
+    private void exchange(Duplex duplex, Header header, Side side) {
         long id = header.id();
         OutgoingStream sending = new OutgoingStream(
                 new SeededBytes(SeededBytes.seed(options.seed(), id, Flow.DOWN)), header.download());
@@ -86,41 +83,23 @@ final class SoakUpstream implements AutoCloseable {
                 new SeededBytes(SeededBytes.seed(options.seed(), id, Flow.UP)), header.upload());
         side.started(id, sending, receiving);
         AtomicLong written = sentCounts.start(id, Flow.DOWN);
-        Future<Boolean> sent = threads.submit(() -> Transfers.send(socket, new byte[0], sending,
-                new SplittableRandom(id ^ options.seed()), activity, written));
-        Verdict verdict = Transfers.receive(socket, receiving, activity, () -> sentCounts.written(id, Flow.UP));
+        Verdict verdict = duplex.exchange(new byte[0], sending, new SplittableRandom(id ^ options.seed()), written,
+                receiving, () -> sentCounts.written(id, Flow.UP));
         tally.stream(Flow.UP, id, verdict, receiving);
-        if (verdict != Verdict.COMPLETE) {
-            Transfers.abort(socket);   // unblocks the sender
-        }
-        try {
-            Transfers.close(socket, sent.get() && verdict == Verdict.COMPLETE);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the sender cannot throw", e);
-        }
+        duplex.close(verdict == Verdict.COMPLETE && !duplex.wasReset());
     }
 
     /** The client's header, or null when there is none to go on (counted, as a failure if it is one). */
-    private Header readHeader(Socket socket, Activity activity) {
+    private Header readHeader(Duplex duplex) {
         byte[] bytes = new byte[Header.LENGTH];
-        int arrived = 0;
-        boolean error = false;
-        try {
-            InputStream in = socket.getInputStream();
-            int n;
-            while (arrived < bytes.length && (n = in.read(bytes, arrived, bytes.length - arrived)) >= 0) {
-                arrived += n;
-                activity.progress();
-            }
-        } catch (IOException e) {
-            error = true;
-        }
+        int read = duplex.readFully(bytes);
+        int arrived = read < 0 ? -read - 1 : read;
         if (!Header.couldBegin(bytes, arrived)) {
             tally.stranger();   // another process's connection to this port, not the soak's
         } else if (arrived == 0) {
             tally.emptyUpstreamConnection();
         } else if (arrived < bytes.length) {
-            tally.headerLost(activity.hung() ? Verdict.HUNG : error ? Verdict.CUT : Verdict.SILENT_TRUNCATION,
+            tally.headerLost(duplex.hung() ? Verdict.HUNG : read < 0 ? Verdict.CUT : Verdict.SILENT_TRUNCATION,
                     arrived);
         } else {
             Header header = Header.decode(bytes, options.seed());
@@ -137,7 +116,7 @@ final class SoakUpstream implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         server.close();
-        open.forEach(Transfers::abort);
+        open.forEach(Duplex::abort);
         threads.shutdown();
         if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("soak upstream: threads still running 10 s after close");

@@ -1,6 +1,6 @@
 package io.chaosproxy.bench;
 
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +28,8 @@ final class Watchdog implements AutoCloseable {
     }
 
     /** Watches one side of a connection until {@link #unwatch}; {@code description} names it in a report. */
-    Activity watch(Socket socket, Supplier<String> description) {
-        Activity activity = new Activity(socket, description);
+    Activity watch(SocketChannel channel, Supplier<String> description) {
+        Activity activity = new Activity(channel, description);
         activities.add(activity);
         return activity;
     }
