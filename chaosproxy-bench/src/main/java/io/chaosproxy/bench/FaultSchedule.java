@@ -34,6 +34,7 @@ final class FaultSchedule {
     private final Map<String, Long> expiries = new HashMap<>();    // schedule thread only: timed faults, when they go
     private final List<String> steady = new ArrayList<>();          // schedule thread only
     private final Map<String, LongAdder> actions = new ConcurrentHashMap<>();
+    private long cutsDone;                                           // schedule thread only
     private volatile String lastCut = "none";
     private volatile String lastCutKind = "no cut";
     private volatile long lastCutNanos;
@@ -109,9 +110,10 @@ final class FaultSchedule {
         return Fault.slicer(average, random.nextInt(average / 2), Duration.ofNanos(random.nextInt(200_000)));
     }
 
+    /** The four kinds of cut in turn, so a short run meets each of them. */
     private void cut() {
         double toxicity = 0.1 + 0.9 * random.nextDouble();
-        switch (random.nextInt(4)) {
+        switch ((int) (cutsDone++ % 4)) {
             case 0 -> timed("terminate", Fault.terminate(0.001 + 0.009 * random.nextDouble()).direction(direction()),
                     millis(500, 3000));
             case 1 -> {
