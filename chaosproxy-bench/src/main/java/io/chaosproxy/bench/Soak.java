@@ -71,7 +71,7 @@ public final class Soak {
                 awaitQuiet(watchdog, grace);   // upstream sides may still be reading what the proxy held
                 drainSeconds = tally.seconds() - endOfRun;
                 metrics = proxy.metrics();
-                beforeClose = Resources.now();
+                beforeClose = settled();
             }
             peak = watchdog.peak().max(beforeClose);
         }
@@ -85,7 +85,8 @@ public final class Soak {
                 + " connection%n", metrics.acceptedConnections(), Tally.mib(metrics.bytesUpstream()),
                 Tally.mib(metrics.bytesDownstream()), Tally.mib(metrics.peakPipeBufferedBytes()));
         out.printf("direct memory (the JVM's \"direct\" pool, also the JDK's socket buffers of the soak's own"
-                + " threads): peak %s; %s at start, %s before close, %s after close%n", Tally.mib(peak.directBytes()),
+                + " threads; before and after close once a GC freed what nothing holds): peak %s; %s at start,"
+                + " %s before close, %s after close%n", Tally.mib(peak.directBytes()),
                 Tally.mib(atStart.directBytes()), Tally.mib(beforeClose.directBytes()),
                 Tally.mib(afterClose.directBytes()));
         out.printf("threads: %d at start, %d peak, %d before close, %d after close (chaos-proxy threads after close:"
@@ -118,15 +119,20 @@ public final class Soak {
         }
     }
 
-    /**
-     * Once the proxy's threads are gone (up to 5 s) and garbage collection has freed the direct buffers nothing
-     * holds: their memory is released after a GC, by a cleaner, so wait until a GC frees no more (up to 5 s).
-     */
+    /** Once the proxy's threads are gone (up to 5 s), and settled. */
     private static Resources afterClose() throws InterruptedException {
         long end = System.nanoTime() + 5_000_000_000L;
         while (Resources.now().proxyThreads() > 0 && System.nanoTime() < end) {
             Thread.sleep(20);
         }
+        return settled();
+    }
+
+    /**
+     * Once garbage collection has freed the direct buffers nothing holds: their memory goes after a GC, by a
+     * cleaner, so wait until a GC frees no more (up to 5 s). What is left is what someone holds.
+     */
+    private static Resources settled() throws InterruptedException {
         long direct = Long.MAX_VALUE;
         for (int i = 0; i < 10 && Resources.directMemory() < direct; i++) {
             direct = Resources.directMemory();
