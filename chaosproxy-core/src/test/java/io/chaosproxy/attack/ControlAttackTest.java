@@ -59,7 +59,7 @@ class ControlAttackTest {
                 Socket heldOnB = Attack.connect(b.routes().get(0).localPort())) {
             other.set(b);
             await().until(() -> b.metrics().activeConnections() == 1);
-            CompletableFuture<Long> bCut = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Long> bCut = async(() -> {
                 try {
                     heldOnB.getInputStream().read();
                 } catch (Exception e) {
@@ -178,7 +178,7 @@ class ControlAttackTest {
                 try (Socket held = Attack.connect(proxy.route("live").localPort())) {
                     await().until(() -> proxy.metrics().activeConnections() == 1);
                     CyclicBarrier start = new CyclicBarrier(3);
-                    CompletableFuture<Route> added = CompletableFuture.supplyAsync(() -> {
+                    CompletableFuture<Route> added = async(() -> {
                         awaitQuietly(start);
                         try {
                             return proxy.addRoute(0, upstream.address());
@@ -186,7 +186,7 @@ class ControlAttackTest {
                             return null;
                         }
                     });
-                    CompletableFuture<Boolean> enabled = CompletableFuture.supplyAsync(() -> {
+                    CompletableFuture<Boolean> enabled = async(() -> {
                         awaitQuietly(start);
                         try {
                             proxy.route("off").enable();
@@ -195,7 +195,7 @@ class ControlAttackTest {
                             return false;
                         }
                     });
-                    CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
+                    CompletableFuture<Void> closing = asyncRun(() -> {
                         awaitQuietly(start);
                         proxy.close();
                     });
@@ -229,5 +229,30 @@ class ControlAttackTest {
         } catch (Exception other) {
             return false;
         }
+    }
+
+    /**
+     * Each task on a thread of its own: the common pool may have one thread on two cores (JDK 25 no longer falls
+     * back to a thread per task), and these tasks block on a barrier together.
+     */
+    private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(task.get());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }, "attack-task");
+        thread.setDaemon(true);
+        thread.start();
+        return result;
+    }
+
+    private static CompletableFuture<Void> asyncRun(Runnable task) {
+        return async(() -> {
+            task.run();
+            return null;
+        });
     }
 }
