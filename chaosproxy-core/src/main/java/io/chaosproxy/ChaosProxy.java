@@ -51,6 +51,7 @@ public final class ChaosProxy implements AutoCloseable {
     private final long seed;
     private final Duration shutdownTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch closedFully = new java.util.concurrent.CountDownLatch(1);
     private final long startedNanos = System.nanoTime();
 
     private ChaosProxy(Engine engine, long seed, Duration shutdownTimeout) {
@@ -210,6 +211,7 @@ public final class ChaosProxy implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            awaitClosedFully();   // another close() is under way: this one too returns when the proxy is closed
             return;
         }
         synchronized (routes) {
@@ -236,8 +238,27 @@ public final class ChaosProxy implements AutoCloseable {
         finishClose();
     }
 
+    private void awaitClosedFully() {
+        if (Engine.onAnyLoop()) {
+            return;   // a loop never waits
+        }
+        try {
+            closedFully.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Lets live connections finish for up to the shutdown timeout, then cuts the rest and ends every loop. */
     private void finishClose() {
+        try {
+            awaitThenCloseLoops();
+        } finally {
+            closedFully.countDown();
+        }
+    }
+
+    private void awaitThenCloseLoops() {
         int left = 0;
         try {
             left = engine.awaitConnections(shutdownTimeout);

@@ -17,6 +17,9 @@ import java.util.function.LongSupplier;
  * A change is done when the call returns: live connections follow it, and the port is bound or free. From a
  * listener, connections served by the listener's own loop follow at once, those on the proxy's other loops within
  * one loop turn, as one loop never waits for another.
+ *
+ * <p>Once the proxy is closed, the methods that change the route throw {@link IllegalStateException}; those that
+ * read it go on answering.
  */
 public final class Route {
     private final RouteRuntime runtime;

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /** Client-side helpers for tests. */
 public final class Sockets {
-    /** What one direction of one connection may pin above the high-water mark (Pipe.MAX_OVERSHOOT). */
+    /** What one direction of one connection with one fault may pin above the high-water mark (see Pipe). */
     static final long PIPE_SLACK = 256 * 1024;   // the README's bound: the high-water mark plus 256 KiB
 
     private Sockets() {

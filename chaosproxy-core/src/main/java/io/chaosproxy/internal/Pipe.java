@@ -18,16 +18,18 @@ import java.util.ArrayDeque;
  * makes the proxy's memory grow. Small reads are moved into buffers that fit them, and small pieces waiting for
  * a blocked sink are merged, so a stream of tiny messages cannot pin a large buffer each. A stage that cuts
  * chunks into pieces (a slicer) adds memory without reading: it may do so only while the pipe pins less than
- * the high-water mark plus {@link #SPLIT_HEADROOM}, which is more than reading alone can reach, so a stage holding
- * everything can always go on; past it, the stage waits until the pipe drains. One direction of one connection
- * therefore pins at most the high-water mark plus {@link #MAX_OVERSHOOT}. Loop thread only.
+ * the high-water mark plus {@link #SPLIT_HEADROOM} times its place in the chain, which is more than reading and
+ * the stages before it can reach, so the last waiting stage can always go on; past it, the stage waits until the
+ * pipe drains. One direction of one connection therefore pins at most the high-water mark plus 128 KiB per stage
+ * plus two chunks (256 KiB with one fault). Loop thread only.
  */
 final class Pipe {
     private static final int MAX_READS_PER_TURN = 16;   // then let the loop's other channels have a turn
-    /** Above the high-water mark, what splitting stages may still add: two chunks, more than a read overshoots. */
+    /**
+     * Above the high-water mark, what a splitting stage may still add: two chunks, more than a read overshoots;
+     * each further stage of the chain may add as much again.
+     */
     static final long SPLIT_HEADROOM = 2L * 64 * 1024;
-    /** The most a pipe pins above its high-water mark: the headroom, one more piece and one merge buffer. */
-    static final long MAX_OVERSHOOT = 4L * 64 * 1024;
 
     private final ProxiedConnection connection;
     private final Endpoint source;
@@ -72,7 +74,8 @@ final class Pipe {
             context.stage = context::forward;   // a placeholder for the chain; the connection is reset anyway
             connection.stageFailed(entry.fault(), t);
         }
-        if (!context.stage.forwardsEveryChunkUnchanged()) {
+        context.actsOnData = actsOnData(context);
+        if (context.actsOnData) {
             dataStages++;
         }
         if (after != null) {
@@ -83,6 +86,16 @@ final class Pipe {
             head = context;
         }
         return context;
+    }
+
+    /** Whether data must pass through the stage (no fast path); asked once, as a stage's answer must not change. */
+    private boolean actsOnData(StageContext context) {
+        try {
+            return !context.stage.forwardsEveryChunkUnchanged();
+        } catch (Throwable t) {
+            connection.stageFailed(context.fault(), t);
+            return true;
+        }
     }
 
     /** The last stage of the chain; null when there is none. */
@@ -97,7 +110,7 @@ final class Pipe {
     /** Takes the stage out of the chain; what it held moves on to the stage behind it, in order. */
     void remove(StageContext context) {
         context.guarded(context.stage::onRemove);
-        if (!context.stage.forwardsEveryChunkUnchanged()) {
+        if (context.actsOnData) {
             dataStages--;
         }
         ArrayDeque<Chunk> leftovers = context.detach();
@@ -388,17 +401,29 @@ final class Pipe {
     private void addPinned(long delta) {
         pinned += delta;
         counters.buffered(delta, pinned);
-        if (delta < 0 && waitingForRoom != null && !waitingForRoom.isEmpty() && hasRoomToSplit()) {
-            StageContext waiting;
-            while ((waiting = waitingForRoom.pollFirst()) != null) {
-                loop.execute(waiting.resumeTask());   // later: not in the middle of whatever freed the memory
+        if (delta < 0 && waitingForRoom != null && !waitingForRoom.isEmpty()) {
+            for (java.util.Iterator<StageContext> it = waitingForRoom.iterator(); it.hasNext(); ) {
+                StageContext waiting = it.next();
+                if (hasRoomToSplit(waiting)) {
+                    it.remove();
+                    loop.execute(waiting.resumeTask());   // later: not in the middle of whatever freed the memory
+                }
             }
         }
     }
 
-    /** Whether a stage may cut a piece (new memory) now. */
-    boolean hasRoomToSplit() {
-        return pinned < highWater + SPLIT_HEADROOM;
+    /**
+     * Whether {@code context} may cut a piece (new memory) now. Each stage further down the chain may go
+     * {@link #SPLIT_HEADROOM} further above the high-water mark than the one before it: a stage that cuts the
+     * pieces of another (two slicers, a bandwidth behind a slicer) can then always go on while the one above it
+     * waits, so the chain never stalls with all its memory in waiting stages.
+     */
+    boolean hasRoomToSplit(StageContext context) {
+        int position = 1;
+        for (StageContext c = head; c != null && c != context; c = c.next) {
+            position++;
+        }
+        return pinned < highWater + SPLIT_HEADROOM * position;
     }
 
     /** Resumes {@code context} (its {@link StageContext#whenRoomToSplit} action) once the pipe has drained. */

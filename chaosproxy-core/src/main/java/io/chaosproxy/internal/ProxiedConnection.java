@@ -55,6 +55,8 @@ final class ProxiedConnection implements IoHandler, Connection {
     private Timer connectTimer;
     private long connectDelayNanos;
     private boolean started;
+    private boolean opened;               // ConnectionOpened was fired
+    private String failedBeforeOpened;    // a stage failed before that: the close waits for it
     private boolean connecting;
     private boolean hanging;
     private boolean closed;
@@ -89,7 +91,7 @@ final class ProxiedConnection implements IoHandler, Connection {
         }
         try {
             startFaultsThenConnect();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             log.error("route={} conn={} failed to start; resetting it", route.name(), id, e);
             closeBy("internal error", true);
         }
@@ -98,6 +100,14 @@ final class ProxiedConnection implements IoHandler, Connection {
     private void startFaultsThenConnect() {
         reconcileRouteFaults();
         route.events().fireIfListened(() -> new ChaosEvent.ConnectionOpened(this));
+        opened = true;
+        if (failedBeforeOpened != null) {
+            // A fault's stage failed while the connection was being set up: listeners hear it opened, then closed.
+            String reason = failedBeforeOpened;
+            failedBeforeOpened = null;
+            closeBy(reason, true);
+            return;
+        }
         started = true;
         for (FaultEntry entry : new ArrayList<>(entries)) {
             startStages(entry);
@@ -311,7 +321,12 @@ final class ProxiedConnection implements IoHandler, Connection {
     /** A fault's stage threw: a bug in it, which may have cost a chunk, so both sides get an RST. */
     void stageFailed(Fault fault, Throwable failure) {
         log.error("route={} conn={} fault={} failed; resetting the connection", route.name(), id, fault.name(), failure);
-        closeBy("fault " + fault.name() + " failed: " + failure, true);
+        String reason = "fault " + fault.name() + " failed: " + failure;
+        if (!opened) {
+            failedBeforeOpened = failedBeforeOpened == null ? reason : failedBeforeOpened;   // closed once opened
+        } else {
+            closeBy(reason, true);
+        }
     }
 
     void faultInjected(Fault fault, String detail) {

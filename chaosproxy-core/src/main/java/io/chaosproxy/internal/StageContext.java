@@ -28,6 +28,7 @@ public final class StageContext {
     private boolean pausingSource;
     private boolean removed;
     private Runnable resumeWhenRoom;
+    boolean actsOnData;                  // the stage's forwardsEveryChunkUnchanged(), negated, asked once
     private Runnable resumeTask;
 
     StageContext(Pipe pipe, FaultEntry entry, EventLoop loop, SplittableRandom random) {
@@ -116,7 +117,7 @@ public final class StageContext {
      * call {@link #whenRoomToSplit}: the memory bound counts on it.
      */
     public boolean hasRoomToSplit() {
-        return pipe.hasRoomToSplit();
+        return pipe.hasRoomToSplit(this);
     }
 
     /** Runs {@code action} on the loop once the pipe has room to split again (unless the stage is gone by then). */

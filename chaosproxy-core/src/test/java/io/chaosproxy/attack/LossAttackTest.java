@@ -157,6 +157,8 @@ class LossAttackTest {
                         .fault(Fault.slowClose(Duration.ofSeconds(30))).start();
                 Socket client = Attack.connect(proxy.route("r").localPort())) {
             assertThat(client.getInputStream().readNBytes(RESPONSE.length)).isEqualTo(RESPONSE);
+            // the upstream's FIN has reached the proxy (slowClose holds it): the stream was ended by its sender
+            await().until(() -> proxy.metrics().faultsInjected().getOrDefault("slow_close", 0L) == 1);
             proxy.route("r").closeConnections();
             assertThat(client.getInputStream().read()).as("nothing was lost: a FIN").isEqualTo(-1);
         }
