@@ -252,6 +252,18 @@ final class Pipe {
         return end;
     }
 
+    /**
+     * The chunk, or its bytes moved into a buffer that fits them when its own is four times too big (the last
+     * few bytes of a sliced chunk): a stage about to hold a chunk for long should not pin a whole buffer for it.
+     */
+    Chunk compact(Chunk chunk) {
+        Chunk fitted = pool.compact(chunk);
+        if (fitted != chunk) {
+            addPinned(fitted.pinnedBytes() - chunk.pinnedBytes());
+        }
+        return fitted;
+    }
+
     /** Cuts the first {@code bytes} bytes off {@code chunk} into a new chunk, counted as this pipe's. */
     Chunk split(Chunk chunk, int bytes) {
         Chunk head = pool.acquireFor(bytes);

@@ -72,6 +72,7 @@ public final class StageContext {
             delayed = new ArrayDeque<>();
             delayTimer = new Timer(() -> guarded(this::releaseDue));
         }
+        chunk = pipe.compact(chunk);   // held for a while: as little memory as its bytes need
         chunk.dueNanos = dueNanos;
         delayed.addLast(chunk);
         if (nothingWaiting) {
@@ -87,7 +88,7 @@ public final class StageContext {
         if (held == null) {
             held = new ArrayDeque<>();
         }
-        held.addLast(chunk);
+        held.addLast(pipe.compact(chunk));   // held for a while: as little memory as its bytes need
     }
 
     /**

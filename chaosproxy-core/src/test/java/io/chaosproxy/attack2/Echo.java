@@ -1,77 +1,30 @@
 package io.chaosproxy.attack2;
 
+import io.chaosproxy.TcpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A blocking echo upstream on an ephemeral loopback port (a thread per connection, FIN after the client's FIN),
- * and a client that streams a payload through a proxy and checks what comes back.
+ * An echo upstream ({@link TcpServer#echo()}: FIN after the client's FIN), and a client that streams a payload
+ * through a proxy and checks what comes back.
  */
 final class Echo implements AutoCloseable {
-    private final ServerSocket server;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final List<Thread> threads = new CopyOnWriteArrayList<>();
-    private final Thread acceptor;
-
-    Echo() {
-        try {
-            server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        acceptor = new Thread(this::acceptAll, "attack2-echo");
-        acceptor.setDaemon(true);
-        acceptor.start();
-    }
-
-    private void acceptAll() {
-        while (!server.isClosed()) {
-            Socket socket;
-            try {
-                socket = server.accept();
-            } catch (IOException e) {
-                return;
-            }
-            sockets.add(socket);
-            Thread thread = new Thread(() -> {
-                try (socket) {
-                    socket.getInputStream().transferTo(socket.getOutputStream());
-                    socket.shutdownOutput();
-                } catch (IOException e) {
-                    // the proxy cut the connection: what some attacks do on purpose
-                }
-            }, "attack2-echo-conn");
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
-        }
-    }
+    private final TcpServer server = TcpServer.echo();
 
     String address() {
-        return "127.0.0.1:" + server.getLocalPort();
+        return server.address();
     }
 
     @Override
     public void close() throws Exception {
         server.close();
-        acceptor.join(5000);
-        for (Socket socket : sockets) {
-            socket.close();
-        }
-        for (Thread thread : threads) {
-            thread.join(5000);
-        }
     }
 
     /** What came back: how many bytes, whether they were the payload, and how the stream ended. */
