@@ -104,7 +104,7 @@ class EventsTest {
                         .route(0, upstream.address()).start();
                 Socket client = Sockets.connect(proxy.routes().get(0))) {
             CompletableFuture<Void> sending =
-                    CompletableFuture.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
+                    Async.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
             Sockets.Digest echoed = Sockets.digest(client.getInputStream());
             sending.get(10, TimeUnit.SECONDS);
             assertThat(echoed.bytes()).isEqualTo(payload.length);
@@ -244,7 +244,7 @@ class EventsTest {
                 Socket client = Sockets.connect(proxy.routes().get(0))) {
             await().until(() -> proxy.routes().get(0).connections().size() == 1);
             proxy.routes().get(0).connections().get(0).addFault(upstreamFault);
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> sending = Async.runAsync(() -> {
                 try {
                     OutputStream out = client.getOutputStream();
                     for (int offset = 0; offset < payload.length; offset += 4096) {   // many chunks

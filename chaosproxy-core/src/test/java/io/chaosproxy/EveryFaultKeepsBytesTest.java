@@ -49,7 +49,7 @@ class EveryFaultKeepsBytesTest {
                 Socket client = Sockets.connect(proxy.routes().get(0))) {
             assertThat(proxy.routes().get(0).faults()).containsExactly(fault);
             CompletableFuture<Void> sending =
-                    CompletableFuture.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
+                    Async.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
             Sockets.Digest echoed = Sockets.digest(client.getInputStream());
             sending.get(30, TimeUnit.SECONDS);
             assertThat(echoed.bytes()).as(fault.toString()).isEqualTo(SIZE);

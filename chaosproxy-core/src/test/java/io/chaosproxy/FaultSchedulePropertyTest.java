@@ -129,7 +129,7 @@ class FaultSchedulePropertyTest {
         try (Socket client = Sockets.connect(route)) {
             CompletableFuture<Void> sent = FaultTestSupport.inBackground("schedule-client-writer",
                     () -> writeAndHalfClose(client, UP));
-            CompletableFuture<Received> atClient = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Received> atClient = Async.supplyAsync(() -> {
                 try {
                     return Received.readFrom(client.getInputStream());
                 } catch (IOException e) {

@@ -38,7 +38,7 @@ class IntegrityTest {
     private static void assertEchoedUnchanged(ChaosProxy proxy) throws Exception {
         Route route = proxy.routes().get(0);
         try (Socket client = Sockets.connect(route)) {
-            CompletableFuture<String> sent = CompletableFuture.supplyAsync(() -> send(client, SIZE));
+            CompletableFuture<String> sent = Async.supplyAsync(() -> send(client, SIZE));
             Sockets.Digest received = Sockets.digest(client.getInputStream());
             assertThat(received.bytes()).isEqualTo(SIZE);
             assertThat(received.sha256()).isEqualTo(sent.get());

@@ -81,7 +81,7 @@ class LifecycleTest {
             try (Socket client = Sockets.connect(proxy.routes().get(0))) {
                 byte[] first = client.getInputStream().readNBytes(1024 * 1024);   // the transfer is under way
                 assertThat(first).hasSize(1024 * 1024);
-                closing = CompletableFuture.runAsync(proxy::close);
+                closing = Async.runAsync(proxy::close);
                 long rest = client.getInputStream().transferTo(OutputStream.nullOutputStream());
                 assertThat(first.length + rest).isEqualTo(size);
             }
@@ -98,7 +98,7 @@ class LifecycleTest {
             int port = proxy.routes().get(0).localPort();
             try (Socket live = Sockets.connect(port)) {
                 await().until(() -> proxy.metrics().activeConnections() == 1);
-                CompletableFuture<Void> closing = CompletableFuture.runAsync(proxy::close);
+                CompletableFuture<Void> closing = Async.runAsync(proxy::close);
                 await().atMost(Duration.ofSeconds(5)).until(() -> Sockets.canBind(port));
                 assertThat(closing).isNotDone();   // still waiting for the live connection
                 live.getOutputStream().write("bye".getBytes(StandardCharsets.UTF_8));

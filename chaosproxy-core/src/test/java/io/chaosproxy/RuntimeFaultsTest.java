@@ -47,7 +47,7 @@ class RuntimeFaultsTest {
             route.addFault(Fault.timeout(Duration.ZERO).named("stall"));
             awaitConnectionFaults(route, "stall");
             CompletableFuture<Void> sending =
-                    CompletableFuture.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
+                    Async.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
             client.setSoTimeout(300);   // the silence itself is what is tested here
             assertThatThrownBy(() -> client.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             client.setSoTimeout(20_000);

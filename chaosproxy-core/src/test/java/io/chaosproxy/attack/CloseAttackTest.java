@@ -3,6 +3,7 @@ package io.chaosproxy.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chaosproxy.Async;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Fault;
 import java.io.File;
@@ -62,7 +63,7 @@ class CloseAttackTest {
                 long start = System.nanoTime();
                 FIRST_CUT.set(0);
                 LAST_CUT.set(0);
-                CompletableFuture<Void> closing = CompletableFuture.runAsync(proxy::close);
+                CompletableFuture<Void> closing = Async.runAsync(proxy::close);
                 long refused = 0;
                 while (refused == 0 && !closing.isDone()) {
                     try (Socket probe = new Socket()) {

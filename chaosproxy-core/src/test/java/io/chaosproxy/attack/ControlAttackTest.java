@@ -3,6 +3,7 @@ package io.chaosproxy.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chaosproxy.Async;
 import io.chaosproxy.ChaosEvent;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Route;
@@ -59,7 +60,7 @@ class ControlAttackTest {
                 Socket heldOnB = Attack.connect(b.routes().get(0).localPort())) {
             other.set(b);
             await().until(() -> b.metrics().activeConnections() == 1);
-            CompletableFuture<Long> bCut = async(() -> {
+            CompletableFuture<Long> bCut = Async.supplyAsync(() -> {
                 try {
                     heldOnB.getInputStream().read();
                 } catch (Exception e) {
@@ -178,7 +179,7 @@ class ControlAttackTest {
                 try (Socket held = Attack.connect(proxy.route("live").localPort())) {
                     await().until(() -> proxy.metrics().activeConnections() == 1);
                     CyclicBarrier start = new CyclicBarrier(3);
-                    CompletableFuture<Route> added = async(() -> {
+                    CompletableFuture<Route> added = Async.supplyAsync(() -> {
                         awaitQuietly(start);
                         try {
                             return proxy.addRoute(0, upstream.address());
@@ -186,7 +187,7 @@ class ControlAttackTest {
                             return null;
                         }
                     });
-                    CompletableFuture<Boolean> enabled = async(() -> {
+                    CompletableFuture<Boolean> enabled = Async.supplyAsync(() -> {
                         awaitQuietly(start);
                         try {
                             proxy.route("off").enable();
@@ -195,7 +196,7 @@ class ControlAttackTest {
                             return false;
                         }
                     });
-                    CompletableFuture<Void> closing = asyncRun(() -> {
+                    CompletableFuture<Void> closing = Async.runAsync(() -> {
                         awaitQuietly(start);
                         proxy.close();
                     });
@@ -229,30 +230,5 @@ class ControlAttackTest {
         } catch (Exception other) {
             return false;
         }
-    }
-
-    /**
-     * Each task on a thread of its own: the common pool may have one thread on two cores (JDK 25 no longer falls
-     * back to a thread per task), and these tasks block on a barrier together.
-     */
-    private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> task) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(task.get());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        }, "attack-task");
-        thread.setDaemon(true);
-        thread.start();
-        return result;
-    }
-
-    private static CompletableFuture<Void> asyncRun(Runnable task) {
-        return async(() -> {
-            task.run();
-            return null;
-        });
     }
 }

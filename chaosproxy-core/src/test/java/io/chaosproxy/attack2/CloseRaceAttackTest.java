@@ -3,6 +3,7 @@ package io.chaosproxy.attack2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chaosproxy.Async;
 import io.chaosproxy.ChaosEvent;
 import io.chaosproxy.ChaosProxy;
 import java.net.ConnectException;
@@ -50,7 +51,7 @@ class CloseRaceAttackTest {
             int port = proxy.route("r").localPort();
             try (Socket held = connect(port)) {
                 await().until(() -> proxy.metrics().activeConnections() == 1);
-                CompletableFuture<Void> first = CompletableFuture.runAsync(proxy::close);
+                CompletableFuture<Void> first = Async.runAsync(proxy::close);
                 await().until(() -> refuses(port));   // the first close() is now waiting for the live connection
                 long started = System.nanoTime();
                 proxy.close();
@@ -121,7 +122,7 @@ class CloseRaceAttackTest {
                         .route(0, echo.address()).name("q").start());
                 int pPort = p.get().route("p").localPort();
                 int qPort = q.get().route("q").localPort();
-                CompletableFuture<Void> closer = CompletableFuture.runAsync(() -> {
+                CompletableFuture<Void> closer = Async.runAsync(() -> {
                     try {
                         go.await(5, TimeUnit.SECONDS);
                         p.get().close();
@@ -164,7 +165,7 @@ class CloseRaceAttackTest {
                     };
                     List<CompletableFuture<Void>> running = new java.util.ArrayList<>();
                     for (Runnable call : calls) {
-                        running.add(CompletableFuture.runAsync(() -> {
+                        running.add(Async.runAsync(() -> {
                             try {
                                 go.await(5, TimeUnit.SECONDS);
                                 call.run();

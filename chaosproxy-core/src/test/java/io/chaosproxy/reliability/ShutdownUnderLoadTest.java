@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.chaosproxy.Async;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Sockets;
 import java.io.IOException;
@@ -113,7 +114,7 @@ class ShutdownUnderLoadTest {
                     .route(0, upstream.address()).latency(Duration.ofMinutes(1)).start();
             try (SocketChannel client = SocketChannel.open(proxy.routes().get(0).localAddress())) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> proxy.metrics().bufferedBytes() >= held);
-                CompletableFuture<Pump.End> clientEnd = CompletableFuture.supplyAsync(() -> readToEnd(client));
+                CompletableFuture<Pump.End> clientEnd = Async.supplyAsync(() -> readToEnd(client));
                 proxy.close();
 
                 // The only thread touching the socket is the reader, so an RST cannot hide as an EOF.
