@@ -217,25 +217,24 @@ public final class ChaosProxy implements AutoCloseable {
         synchronized (routes) {
             // A barrier: an addRoute that got past its closed check has published its route, so it is stopped too.
         }
+        stopAccepting();   // the ports refuse before anything waits
         if (Engine.onAnyLoop()) {
             // A listener, on this proxy's loop or another's: a loop must not wait (for itself, or for a proxy whose
-            // listener may be closing this one). A short-lived thread does the waiting; the ports refuse first.
-            try {
-                engine.stopAccepting();
-            } catch (RuntimeException | Error e) {
-                log.error("chaos-proxy: stopping the listeners failed; closing everything anyway", e);
-            }
+            // listener may be closing this one). A short-lived thread does the waiting.
             Thread closer = new Thread(this::finishClose, "chaos-proxy-closer-" + engine.name());
             closer.setDaemon(true);
             closer.start();
             return;
         }
+        finishClose();
+    }
+
+    private void stopAccepting() {
         try {
             engine.stopAccepting();
         } catch (RuntimeException | Error e) {
             log.error("chaos-proxy: stopping the listeners failed; closing everything anyway", e);
         }
-        finishClose();
     }
 
     private void awaitClosedFully() {
