@@ -44,8 +44,8 @@ public final class ChaosProxy implements AutoCloseable {
 
     private final Engine engine;
     private final Map<String, Route> routes = new LinkedHashMap<>();   // guarded by itself; changed by add/remove
-    // What readers see, without the lock: addRoute holds it while the accept loop binds, and a listener on
-    // that loop looking a route up must not wait for it.
+    // What readers see, without the lock: a lookup (from a listener too) never waits for an addRoute that holds
+    // the lock while the acceptor binds.
     private volatile Map<String, Route> routeView = Map.of();
     private int routesAdded;                                              // guarded by routes
     private final long seed;
@@ -110,8 +110,21 @@ public final class ChaosProxy implements AutoCloseable {
         Objects.requireNonNull(configure, "configure");
         int index;
         synchronized (routes) {
-            index = routesAdded;
+            index = routesAdded++;   // reserved: two routes added at once never get the same default name
         }
+        try {
+            return addRoute(index, localPort, upstream, configure);
+        } catch (RuntimeException | Error e) {
+            synchronized (routes) {
+                if (routesAdded == index + 1) {
+                    routesAdded = index;   // nobody reserved one since: the next route gets this index's name
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Route addRoute(int index, int localPort, String upstream, Consumer<RouteBuilder> configure) {
         RouteBuilder builder = new RouteBuilder(null, index, localPort, upstream);
         configure.accept(builder);   // user code: never under the lock
         RouteConfig config = builder.config();
@@ -133,12 +146,10 @@ public final class ChaosProxy implements AutoCloseable {
             // Binding waits for the acceptor only, which never waits and runs no user code: safe under the lock.
             route = new Route(engine.addRoute(config), closed::get, () -> startedNanos);
             if (!builder.isEnabled()) {
-                route.runtime().closeListener();   // bound first, so enable() gets the same port
-                route.runtime().markDisabled();
+                route.runtime().startDisabled();
             }
             routes.put(route.name(), route);
             publishRoutes();
-            routesAdded++;
         }
         log.info("chaos-proxy route={} added listening={} upstream={}", route.name(), route.localAddress(),
                 route.upstream());
@@ -223,7 +234,16 @@ public final class ChaosProxy implements AutoCloseable {
             // listener may be closing this one). A short-lived thread does the waiting.
             Thread closer = new Thread(this::finishClose, "chaos-proxy-closer-" + engine.name());
             closer.setDaemon(true);
-            closer.start();
+            try {
+                closer.start();
+            } catch (RuntimeException | Error e) {   // no thread to be had: cut at once, without waiting
+                log.error("chaos-proxy: no thread to wait for live connections; cutting them now", e);
+                try {
+                    engine.closeLoops();
+                } finally {
+                    closedFully.countDown();
+                }
+            }
             return;
         }
         finishClose();
@@ -440,9 +460,7 @@ public final class ChaosProxy implements AutoCloseable {
             ChaosProxy proxy = new ChaosProxy(engine, actualSeed, shutdownTimeout);
             for (RouteBuilder route : routes) {
                 if (!route.isEnabled()) {
-                    RouteRuntime runtime = proxy.route(route.config().name()).runtime();
-                    runtime.closeListener();   // bound first, so enable() gets the same port
-                    runtime.markDisabled();
+                    proxy.route(route.config().name()).runtime().startDisabled();
                 }
             }
             for (Route route : proxy.routes()) {

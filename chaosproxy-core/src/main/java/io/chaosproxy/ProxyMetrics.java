@@ -18,7 +18,8 @@ import java.util.TreeMap;
  *                              written to the other: the capacity of the buffers holding them, at least the bytes
  *                              themselves (a 16-byte message held under latency pins a 64-byte buffer)
  * @param peakPipeBufferedBytes the most memory one direction of one connection has held at once; backpressure
- *                              keeps it at or below the proxy's high-water mark plus two chunks (128 KiB)
+ *                              keeps it at or below the proxy's high-water mark plus 256 KiB with one fault in
+ *                              that direction, and 128 KiB more for each further fault
  * @param bytesCorrupted        bytes changed by corrupt faults
  * @param faultsInjected        how often each fault type acted, by type
  * @param upstreamFailures      failed upstream connects by kind: {@code refused}, {@code timeout}, ...

@@ -91,6 +91,69 @@ class ConcurrentControlTest {
                     socket.close();
                 }
             }
+            // Every buffer the storm's connections pinned was given back: the memory count returns to zero.
+            await().atMost(Duration.ofSeconds(10)).until(() -> proxy.metrics().activeConnections() == 0);
+            assertThat(proxy.metrics().bufferedBytes()).isZero();
+        }
+    }
+
+    @Test
+    void routesAddedAtOnceFromManyThreadsGetDistinctNames() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().allowNoRoutes().start()) {
+            List<CompletableFuture<Void>> adders = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                adders.add(FaultTestSupport.inBackground("adder-" + i, () -> {
+                    for (int n = 0; n < 10; n++) {
+                        proxy.addRoute(0, upstream.address());
+                    }
+                }));
+            }
+            CompletableFuture.allOf(adders.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(proxy.routes()).hasSize(40).extracting(Route::name).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aRemovedRouteCannotBeEnabledAgain() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("gone").start()) {
+            Route gone = proxy.route("gone");
+            int port = gone.localPort();
+            gone.disable();
+            proxy.removeRoute("gone");
+            gone.enable();   // a handle kept from before: nothing may listen for a route nobody can see
+            assertThat(ControlFromListenersTest.refuses(port)).isTrue();
+        }
+    }
+
+    @Test
+    void listenersHearOpenedBeforeClosedWhateverRacesTheAccept() throws Exception {
+        java.util.Map<Long, List<String>> heard = new java.util.concurrent.ConcurrentHashMap<>();
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().eventLoops(2).listener(event -> {
+                    if (event instanceof ChaosEvent.ConnectionOpened o) {
+                        heard.computeIfAbsent(o.connection().id(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                .add("opened");
+                    } else if (event instanceof ChaosEvent.ConnectionClosed c) {
+                        heard.computeIfAbsent(c.connection().id(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                .add("closed");
+                    }
+                }).route(0, upstream.address()).name("r").start()) {
+            Route route = proxy.route("r");
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            CompletableFuture<Void> cutter = FaultTestSupport.inBackground("cutter", () -> {
+                while (System.nanoTime() < deadline) {
+                    route.closeConnections();
+                }
+            });
+            while (System.nanoTime() < deadline) {
+                talk(route);
+            }
+            cutter.get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> route.connections().isEmpty());
+            assertThat(heard).isNotEmpty().allSatisfy((id, events) ->
+                    assertThat(events).as("connection %d", id).isIn(List.of("opened"), List.of("opened", "closed")));
         }
     }
 

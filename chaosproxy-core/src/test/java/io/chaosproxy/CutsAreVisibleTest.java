@@ -108,6 +108,31 @@ class CutsAreVisibleTest {
     }
 
     @Test
+    void limitDataEndsItsOwnStreamWithAFinAndCutsTheOtherWithAReset() throws Exception {
+        CompletableFuture<byte[]> atUpstream = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try (TcpServer upstream = TcpServer.start(socket -> {
+                    atUpstream.complete(socket.getInputStream().readAllBytes());   // ends with limitData's FIN
+                    try {
+                        done.await(10, TimeUnit.SECONDS);   // its response never ends by itself
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("r")
+                        .fault(Fault.limitData(1000).direction(Direction.UPSTREAM)).start();
+                Socket client = Sockets.connect(proxy.route("r"))) {
+            client.getOutputStream().write(RESPONSE);
+            assertThat(atUpstream.get(10, TimeUnit.SECONDS)).as("exactly the limit, then a clean end")
+                    .isEqualTo(java.util.Arrays.copyOf(RESPONSE, 1000));
+            assertThatThrownBy(() -> client.getInputStream().read())
+                    .as("the response stream was cut short: a reset").isInstanceOf(SocketException.class);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    @Test
     void aRouteChangeIsOnEveryLiveConnectionWhenTheCallReturns() throws Exception {
         try (TcpServer upstream = TcpServer.echo();
                 ChaosProxy proxy = ChaosProxy.builder().eventLoops(2).route(0, upstream.address()).name("r").start()) {

@@ -114,12 +114,4 @@ final class BufferPool {
         return chunkSize;
     }
 
-    /** Bytes of direct memory this pool keeps free. */
-    long retainedBytes() {
-        long bytes = 0;
-        for (int i = 0; i < free.length; i++) {
-            bytes += (long) free[i].size() * classSizes[i];
-        }
-        return bytes;
-    }
 }

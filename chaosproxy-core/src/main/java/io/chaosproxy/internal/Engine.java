@@ -81,7 +81,7 @@ public final class Engine {
 
     /** Stops the route's listener (its port is free when this returns) and forgets the route. */
     public void removeRoute(RouteRuntime route) {
-        route.closeListener();
+        route.stopForGood();   // no later enable() may bind a route nobody can see any more
         routes.remove(route);
     }
 
@@ -107,7 +107,7 @@ public final class Engine {
         }
     }
 
-    /** Closes what is left and ends every loop thread. Never throws. */
+    /** Closes what is left and ends every loop thread. */
     public void closeLoops() {
         try {
             resolver.close();
@@ -142,9 +142,6 @@ public final class Engine {
         return loops.acceptor();
     }
 
-    EventLoopGroup loops() {
-        return loops;
-    }
 
     long nextConnectionId() {
         return connectionIds.incrementAndGet();

@@ -65,7 +65,8 @@ final class EventLoop implements Executor {
         scratchSize = Math.max(chunkSize, SCRATCH_SIZE);
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);   // a forgotten close() must not keep a test JVM alive
-        waker = new SelectorWaker(selector, threadName.replace("-loop-", "-timer-"));
+        waker = new SelectorWaker(selector, threadName.contains("-loop-") ? threadName.replace("-loop-", "-timer-")
+                : threadName.replace("chaos-proxy-", "chaos-proxy-timer-"));
     }
 
     /**

@@ -65,7 +65,7 @@ final class EventLoopGroup implements AutoCloseable {
         return loop;
     }
 
-    /** The number that names this group's threads: {@code chaos-proxy-loop-<name>-<n>}. */
+    /** The number that names this group's threads: {@code chaos-proxy-loop-<name>-<n>}, {@code chaos-proxy-accept-<name>}. */
     String name() {
         return String.valueOf(group);
     }
@@ -86,12 +86,15 @@ final class EventLoopGroup implements AutoCloseable {
     }
 
     private synchronized void replaceWorker(int index, EventLoop dead) {
-        if (closed) {
+        if (closed || workers.get(index) != dead) {
             return;
         }
         generation.incrementAndGet();
-        if (workers.compareAndSet(index, dead, newWorker(index))) {
+        try {
+            workers.set(index, newWorker(index));
             log.warn("event loop {} replaced after its failure", dead.name());
+        } catch (RuntimeException | Error e) {
+            log.error("event loop {} failed and cannot be replaced; its share of connections is reset", dead.name(), e);
         }
     }
 
@@ -101,27 +104,23 @@ final class EventLoopGroup implements AutoCloseable {
                 return;
             }
             generation.incrementAndGet();
-            acceptor = newAcceptor();
+            try {
+                acceptor = newAcceptor();
+                log.warn("acceptor {} replaced after its failure; listeners move to {}", dead.name(), acceptor.name());
+            } catch (RuntimeException | Error e) {
+                // The hooks then fail to move the listeners and close them: clients are refused, not left waiting.
+                log.error("acceptor {} failed and cannot be replaced; every route is down", dead.name(), e);
+            }
         }
-        log.warn("acceptor {} replaced after its failure; listeners move to {}", dead.name(), acceptor.name());
         for (Runnable hook : acceptorReplaced) {
             hook.run();
         }
     }
 
-    boolean inAnyLoop() {
-        if (acceptor.inLoop()) {
-            return true;
-        }
-        for (int i = 0; i < workers.length(); i++) {
-            if (workers.get(i).inLoop()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Closes every loop and waits (up to a few seconds) for their threads to end. Idempotent; never throws. */
+    /**
+     * Closes every loop and waits (10 s at most, normally milliseconds) for their threads to end, unless called on
+     * a loop. Idempotent; never throws.
+     */
     @Override
     public void close() {
         List<EventLoop> loops = new ArrayList<>();

@@ -18,18 +18,13 @@ import java.util.ArrayDeque;
  * makes the proxy's memory grow. Small reads are moved into buffers that fit them, and small pieces waiting for
  * a blocked sink are merged, so a stream of tiny messages cannot pin a large buffer each. A stage that cuts
  * chunks into pieces (a slicer) adds memory without reading: it may do so only while the pipe pins less than
- * the high-water mark plus {@link #SPLIT_HEADROOM} times its place in the chain, which is more than reading and
+ * the high-water mark plus two chunks times its place in the chain, which is more than reading and
  * the stages before it can reach, so the last waiting stage can always go on; past it, the stage waits until the
  * pipe drains. One direction of one connection therefore pins at most the high-water mark plus 128 KiB per stage
  * plus two chunks (256 KiB with one fault). Loop thread only.
  */
 final class Pipe {
     private static final int MAX_READS_PER_TURN = 16;   // then let the loop's other channels have a turn
-    /**
-     * Above the high-water mark, what a splitting stage may still add: two chunks, more than a read overshoots;
-     * each further stage of the chain may add as much again.
-     */
-    static final long SPLIT_HEADROOM = 2L * 64 * 1024;
 
     private final ProxiedConnection connection;
     private final Endpoint source;
@@ -40,6 +35,7 @@ final class Pipe {
     private final RouteCounters counters;
     private final long highWater;
     private final long lowWater;
+    private final long splitHeadroom;
     private final ArrayDeque<Chunk> outbound = new ArrayDeque<>(0);   // grows on first use only
     private ArrayDeque<StageContext> waitingForRoom;                   // stages that may not split until a drain
     private StageContext head;
@@ -52,6 +48,7 @@ final class Pipe {
     private int stagePauses;
     private boolean sourceEnded;
     private boolean finished;
+    private boolean discarded;     // the connection closed: nothing is counted any more
 
     Pipe(ProxiedConnection connection, Endpoint source, Endpoint sink, boolean upstreamBound, EngineSettings settings) {
         this.connection = connection;
@@ -62,6 +59,9 @@ final class Pipe {
         this.pool = loop.buffers();
         this.counters = connection.counters();
         this.highWater = settings.highWaterMark();
+        // Above the mark, what a splitting stage may still add: two chunks, more than a read overshoots; each
+        // further stage of the chain may add as much again.
+        this.splitHeadroom = 2L * pool.chunkSize();
         this.lowWater = settings.lowWaterMark();
     }
 
@@ -110,6 +110,9 @@ final class Pipe {
     /** Takes the stage out of the chain; what it held moves on to the stage behind it, in order. */
     void remove(StageContext context) {
         context.guarded(context.stage::onRemove);
+        if (waitingForRoom != null) {
+            waitingForRoom.remove(context);
+        }
         if (context.actsOnData) {
             dataStages--;
         }
@@ -411,6 +414,9 @@ final class Pipe {
     }
 
     private void addPinned(long delta) {
+        if (discarded) {
+            return;   // a stage may still make a chunk (an end, a piece) as its connection closes: not counted
+        }
         pinned += delta;
         counters.buffered(delta, pinned);
         if (delta < 0 && waitingForRoom != null && !waitingForRoom.isEmpty()) {
@@ -426,7 +432,7 @@ final class Pipe {
 
     /**
      * Whether {@code context} may cut a piece (new memory) now. Each stage further down the chain may go
-     * {@link #SPLIT_HEADROOM} further above the high-water mark than the one before it: a stage that cuts the
+     * two chunks further above the high-water mark than the one before it: a stage that cuts the
      * pieces of another (two slicers, a bandwidth behind a slicer) can then always go on while the one above it
      * waits, so the chain never stalls with all its memory in waiting stages.
      */
@@ -435,7 +441,7 @@ final class Pipe {
         for (StageContext c = head; c != null && c != context; c = c.next) {
             position++;
         }
-        return pinned < highWater + SPLIT_HEADROOM * position;
+        return pinned < highWater + splitHeadroom * position;
     }
 
     /** Resumes {@code context} (its {@link StageContext#whenRoomToSplit} action) once the pipe has drained. */
@@ -449,7 +455,9 @@ final class Pipe {
     }
 
     private void addData(long delta) {
-        heldData += delta;
+        if (!discarded) {
+            heldData += delta;
+        }
     }
 
     private void countForwarded(int bytes) {
@@ -470,6 +478,7 @@ final class Pipe {
         }
         addPinned(-pinned);
         heldData = 0;
+        discarded = true;
     }
 
     /** Whether the pipe holds bytes it read and has not written: closing now would lose them. */

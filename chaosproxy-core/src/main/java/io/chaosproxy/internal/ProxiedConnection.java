@@ -264,8 +264,8 @@ final class ProxiedConnection implements IoHandler, Connection {
     void abandon() {
         closed = true;
         open = false;
-        client.close();
-        upstream.close();
+        client.reset();   // never a clean end of stream: nothing was served
+        upstream.reset();
         route.connectionClosed(this);
     }
 
@@ -343,9 +343,12 @@ final class ProxiedConnection implements IoHandler, Connection {
         closeBy(reason, reset, false, null);
     }
 
-    /** A fault ended {@code pipe} on purpose (limit data): what it held past the end is cut by design. */
+    /**
+     * A fault ended {@code pipe} on purpose (limit data): that stream had its FIN, and what it held past the end is
+     * cut by design; the other stream, if still open, is cut (see {@link #cut}).
+     */
     void closeAfterDeliberateEnd(Pipe pipe, String reason) {
-        closeBy(reason, false, false, pipe);
+        closeBy(reason, false, true, pipe);
     }
 
     /**
@@ -372,8 +375,8 @@ final class ProxiedConnection implements IoHandler, Connection {
         if (cut) {
             clientUnread = false;   // closing a socket with unread bytes resets it anyway
             upstreamUnread = false;
-            upstreamLoses = !upstreamPipe.deliveredWholeStream();
-            clientLoses = !downstreamPipe.deliveredWholeStream();
+            upstreamLoses = upstreamPipe != endedOnPurpose && !upstreamPipe.deliveredWholeStream();
+            clientLoses = downstreamPipe != endedOnPurpose && !downstreamPipe.deliveredWholeStream();
         } else {
             // Bytes a side sent that wait unread are lost too: the kernel would answer them with an RST to their
             // sender, and their receiver must not take the close for a complete stream either.
@@ -406,8 +409,10 @@ final class ProxiedConnection implements IoHandler, Connection {
                     upstreamPipe.forwarded(), downstreamPipe.forwarded(), durationNanos / 1_000_000, reason,
                     reset ? " (reset)" : "");
         }
-        route.events().fireIfListened(() -> new ChaosEvent.ConnectionClosed(this, upstreamPipe.forwarded(),
-                downstreamPipe.forwarded(), Duration.ofNanos(durationNanos), reason));
+        if (opened) {   // listeners hear of a connection opened, then closed, or not at all
+            route.events().fireIfListened(() -> new ChaosEvent.ConnectionClosed(this, upstreamPipe.forwarded(),
+                    downstreamPipe.forwarded(), Duration.ofNanos(durationNanos), reason));
+        }
     }
 
     private void cancelConnectTimer() {

@@ -115,7 +115,11 @@ public final class RouteRuntime implements IoHandler {
                 try {
                     register(listener);
                 } catch (RuntimeException e) {
+                    // Closed, so that clients are refused rather than left in a backlog nobody accepts from.
                     log.error("route={} cannot move its listener to the new acceptor; the route is down", config.name(), e);
+                    EventLoop.closeQuietly(listener);
+                    listener = null;
+                    enabled = false;
                 }
             }
         }
@@ -322,9 +326,13 @@ public final class RouteRuntime implements IoHandler {
         log.info("chaos-proxy route={} disabled", config.name());
     }
 
-    /** A route configured disabled: its listener was bound (to fix the port) and closed again. */
-    public void markDisabled() {
+    /**
+     * A route configured disabled: bound (so that its port is fixed, and enable() gets the same one), then closed
+     * again before any connection is handed over.
+     */
+    public void startDisabled() {
         synchronized (listenerLock) {
+            closeListener();
             enabled = false;
         }
     }
@@ -403,10 +411,6 @@ public final class RouteRuntime implements IoHandler {
         log.error("route={} the listener failed; it goes on accepting", config.name());
     }
 
-    /** Connections on the loop; for tests and diagnostics. */
-    int connectionCount() {
-        return connections.size();
-    }
 
     public String name() {
         return config.name();
