@@ -125,6 +125,27 @@ final class EventLoop implements Executor {
         selector.wakeup();
     }
 
+    /**
+     * Runs {@code task} on this loop and returns once it is done, so that the caller sees its effect and its
+     * errors: at once on this loop, after waiting from a thread that is no loop, and only posted from another loop
+     * (of this proxy or another), since one loop waiting for another could deadlock. Nothing when this loop is
+     * closed: whatever it served is closed with it.
+     */
+    void runFromAnywhere(Runnable task) {
+        try {
+            if (!inLoop() && onAnyLoop()) {
+                execute(task);
+            } else {
+                call(() -> {
+                    task.run();
+                    return null;
+                });
+            }
+        } catch (RejectedExecutionException closed) {
+            // the loop is closed (the proxy is closing, or the loop failed)
+        }
+    }
+
     /** Runs the task on the loop and waits for it; rethrows what it threw. */
     <T> T call(java.util.concurrent.Callable<T> task) {
         if (inLoop()) {
@@ -235,7 +256,9 @@ final class EventLoop implements Executor {
         ON_A_LOOP.set(Boolean.TRUE);
         try {
             while (!closing) {
-                Thread.interrupted();   // nothing here is interruptible on purpose; a stray flag would make select spin
+                // A listener that restored an interrupt (as code catching InterruptedException should) would make
+                // every select return at once, the loop spinning for good; nothing here is interruptible on purpose.
+                Thread.interrupted();
                 select();
                 wakeupPending.set(false);
                 Throwable injected = injectedFailure;

@@ -52,17 +52,21 @@ final class EventLoopGroup implements AutoCloseable {
     }
 
     private EventLoop newWorker(int index) {
-        String suffix = generation.get() == 0 ? "" : "-r" + generation.get();
-        EventLoop loop = new EventLoop("chaos-proxy-loop-" + group + "-" + index + suffix, chunkSize);
+        EventLoop loop = new EventLoop("chaos-proxy-loop-" + group + "-" + index + replacementSuffix(), chunkSize);
         loop.onDeath(() -> replaceWorker(index, loop));
         return loop;
     }
 
     private EventLoop newAcceptor() {
-        String suffix = generation.get() == 0 ? "" : "-r" + generation.get();
-        EventLoop loop = new EventLoop("chaos-proxy-accept-" + group + suffix, BufferPool.SMALLEST);
+        EventLoop loop = new EventLoop("chaos-proxy-accept-" + group + replacementSuffix(), BufferPool.SMALLEST);
         loop.onDeath(() -> replaceAcceptor(loop));
         return loop;
+    }
+
+    /** Replacements of failed loops are told apart in thread names: -r1, -r2, ... */
+    private String replacementSuffix() {
+        int replaced = generation.get();
+        return replaced == 0 ? "" : "-r" + replaced;
     }
 
     /** The number that names this group's threads: {@code chaos-proxy-loop-<name>-<n>}, {@code chaos-proxy-accept-<name>}. */

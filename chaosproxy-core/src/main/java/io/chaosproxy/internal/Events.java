@@ -36,11 +36,6 @@ final class Events {
                 // recurses into the proxy; none of it may end an event loop.
                 log.warn("listener {} failed on {}; the proxy goes on", listener, event.getClass().getSimpleName(), e);
             }
-            // A listener that restored an interrupt (as code catching InterruptedException should) would leave the
-            // loop's every select returning at once: the loop spinning for good. The flag is not the loop's.
-            if (Thread.interrupted()) {
-                log.debug("listener {} left the event loop's thread interrupted; cleared", listener);
-            }
         }
     }
 }

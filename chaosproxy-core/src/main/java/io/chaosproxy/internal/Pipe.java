@@ -334,10 +334,8 @@ final class Pipe {
     }
 
     void discard(Chunk chunk) {
-        if (!connection.isClosed()) {
-            addData(-chunk.size());
-            addPinned(-chunk.pinnedBytes());
-        }
+        addData(-chunk.size());   // nothing once the connection closed: discardAll() wrote everything off
+        addPinned(-chunk.pinnedBytes());
         pool.release(chunk);
     }
 

@@ -368,46 +368,40 @@ final class ProxiedConnection implements IoHandler, Connection {
         closed = true;
         open = false;
         cancelConnectTimer();
-        boolean clientUnread;
-        boolean upstreamUnread;
-        boolean upstreamLoses;
-        boolean clientLoses;
+        boolean resetClient = reset;
+        boolean resetUpstream = reset;
         if (cut) {
-            clientUnread = false;   // closing a socket with unread bytes resets it anyway
-            upstreamUnread = false;
-            upstreamLoses = upstreamPipe != endedOnPurpose && !upstreamPipe.deliveredWholeStream();
-            clientLoses = downstreamPipe != endedOnPurpose && !downstreamPipe.deliveredWholeStream();
-        } else {
+            resetUpstream = upstreamPipe != endedOnPurpose && !upstreamPipe.deliveredWholeStream();
+            resetClient = downstreamPipe != endedOnPurpose && !downstreamPipe.deliveredWholeStream();
+        } else if (!reset) {
             // Bytes a side sent that wait unread are lost too: the kernel would answer them with an RST to their
             // sender, and their receiver must not take the close for a complete stream either.
-            clientUnread = !reset && upstreamPipe != endedOnPurpose && upstreamPipe.sourceHasUnreadBytes();
-            upstreamUnread = !reset && downstreamPipe != endedOnPurpose && downstreamPipe.sourceHasUnreadBytes();
-            upstreamLoses = upstreamPipe != endedOnPurpose && (upstreamPipe.holdsData() || clientUnread);
-            clientLoses = downstreamPipe != endedOnPurpose && (downstreamPipe.holdsData() || upstreamUnread);
+            boolean clientUnread = upstreamPipe != endedOnPurpose && upstreamPipe.sourceHasUnreadBytes();
+            boolean upstreamUnread = downstreamPipe != endedOnPurpose && downstreamPipe.sourceHasUnreadBytes();
+            resetUpstream = upstreamUnread
+                    || (upstreamPipe != endedOnPurpose && (upstreamPipe.holdsData() || clientUnread));
+            resetClient = clientUnread
+                    || (downstreamPipe != endedOnPurpose && (downstreamPipe.holdsData() || upstreamUnread));
         }
         upstreamPipe.discardAll();
         downstreamPipe.discardAll();
         // Off the route's list before either side can see the close, so nobody who saw it still finds it live.
         route.connectionClosed(this);
-        if (reset || clientLoses || clientUnread) {
+        if (resetClient) {
             client.reset();
         } else {
             client.close();
         }
-        if (reset || upstreamLoses || upstreamUnread) {
+        if (resetUpstream) {
             upstream.reset();
         } else {
             upstream.close();
         }
-        if (!reset && (clientLoses || upstreamLoses) && log.isDebugEnabled()) {
-            log.debug("route={} conn={} bytes held for the {} were lost; it got a reset", route.name(), id,
-                    clientLoses && upstreamLoses ? "client and the upstream" : clientLoses ? "client" : "upstream");
-        }
         long durationNanos = loop.nanoTime() - openedNanos;
         if (log.isDebugEnabled()) {
-            log.debug("route={} conn={} closed up={} down={} duration={}ms reason={}{}", route.name(), id,
+            log.debug("route={} conn={} closed up={} down={} duration={}ms reason={}{}{}", route.name(), id,
                     upstreamPipe.forwarded(), downstreamPipe.forwarded(), durationNanos / 1_000_000, reason,
-                    reset ? " (reset)" : "");
+                    resetClient ? " (client reset)" : "", resetUpstream ? " (upstream reset)" : "");
         }
         if (opened) {   // listeners hear of a connection opened, then closed, or not at all
             route.events().fireIfListened(() -> new ChaosEvent.ConnectionClosed(this, upstreamPipe.forwarded(),
@@ -626,7 +620,7 @@ final class ProxiedConnection implements IoHandler, Connection {
     @Override
     public void addFault(Fault fault) {
         java.util.Objects.requireNonNull(fault, "fault");
-        onLoopAndWait(() -> {
+        loop.runFromAnywhere(() -> {
             if (closed) {
                 return;   // it may end at any moment: adding to a closed connection is harmless
             }
@@ -642,7 +636,7 @@ final class ProxiedConnection implements IoHandler, Connection {
     @Override
     public void removeFault(String name) {
         java.util.Objects.requireNonNull(name, "name");
-        onLoopAndWait(() -> {
+        loop.runFromAnywhere(() -> {
             if (closed) {
                 return;
             }
@@ -667,36 +661,12 @@ final class ProxiedConnection implements IoHandler, Connection {
 
     @Override
     public void close() {
-        onLoopAndWait(() -> cut("closed by the test"));
+        loop.runFromAnywhere(() -> cut("closed by the test"));
     }
 
     @Override
     public void reset() {
-        onLoopAndWait(() -> closeBy("reset by the test", true));
-    }
-
-    /**
-     * Runs the change on this connection's loop and returns once it is done, so that the next call sees it and
-     * its errors reach the caller. From another event loop, of this proxy or another (a listener acting on a
-     * connection elsewhere), it is only posted: one loop waiting for another could deadlock.
-     */
-    private void onLoopAndWait(Runnable change) {
-        if (loop.inLoop() || !EventLoop.onAnyLoop()) {
-            try {
-                loop.call(() -> {
-                    change.run();
-                    return null;
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // the proxy is closed, and this connection with it
-            }
-        } else {
-            try {
-                loop.execute(change);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // as above
-            }
-        }
+        loop.runFromAnywhere(() -> closeBy("reset by the test", true));
     }
 
     // ---- for the engine ----

@@ -271,24 +271,7 @@ public final class RouteRuntime implements IoHandler {
         for (ProxiedConnection connection : connections) {
             byLoop.computeIfAbsent(connection.loop(), l -> new ArrayList<>()).add(connection);
         }
-        for (java.util.Map.Entry<EventLoop, List<ProxiedConnection>> entry : byLoop.entrySet()) {
-            EventLoop loop = entry.getKey();
-            Runnable batch = () -> entry.getValue().forEach(action);
-            try {
-                if (loop.inLoop()) {
-                    batch.run();
-                } else if (EventLoop.onAnyLoop()) {
-                    loop.execute(batch);
-                } else {
-                    loop.call(() -> {
-                        batch.run();
-                        return null;
-                    });
-                }
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // that loop is closed (the proxy is closing, or it failed): its connections are closed already
-            }
-        }
+        byLoop.forEach((loop, onIt) -> loop.runFromAnywhere(() -> onIt.forEach(action)));
     }
 
     private int indexOf(String name) {
