@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.chaosproxy.reliability.Resources;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** A start that fails (a port in use, a bad upstream) leaves no thread, socket, selector or pipe behind. */
@@ -19,7 +17,7 @@ class FailedStartLeaksNothingTest {
     void hundredsOfFailedStartsLeaveNoFileDescriptorOrThread() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             failedStart(taken.getLocalPort());   // warm-up: classes loaded, buffers recycled
-            long fdsBefore = openFileDescriptors();
+            long fdsBefore = Resources.openFileDescriptors();
             for (int i = 0; i < 300; i++) {
                 failedStart(taken.getLocalPort());
             }
@@ -28,7 +26,7 @@ class FailedStartLeaksNothingTest {
                         .isEmpty();
                 if (fdsBefore >= 0) {
                     // a selector is an epoll fd plus a pipe or eventfd: 300 leaked ones could not hide in this slack
-                    assertThat(openFileDescriptors()).isLessThanOrEqualTo(fdsBefore + 10);
+                    assertThat(Resources.openFileDescriptors()).isLessThanOrEqualTo(fdsBefore + 10);
                 }
             });
         }
@@ -39,16 +37,5 @@ class FailedStartLeaksNothingTest {
                 .route(0, "127.0.0.1:9").name("free")
                 .route(takenPort, "127.0.0.1:9").name("taken")
                 .start()).isInstanceOf(IllegalStateException.class).hasMessageContaining("in use");
-    }
-
-    /** Open descriptors of this JVM; -1 where /proc is not there to tell. */
-    static long openFileDescriptors() throws java.io.IOException {
-        Path fds = Path.of("/proc/self/fd");
-        if (!Files.isDirectory(fds)) {
-            return -1;
-        }
-        try (Stream<Path> entries = Files.list(fds)) {
-            return entries.count();
-        }
     }
 }

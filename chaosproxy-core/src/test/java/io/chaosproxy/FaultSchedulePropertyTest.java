@@ -140,7 +140,7 @@ class FaultSchedulePropertyTest {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> route.connections().stream().anyMatch(c -> c.bytesDownstream() > 0) || atClient.isDone());
             for (Step step : schedule) {
-                Thread.sleep(step.afterMillis());
+                Thread.sleep(step.afterMillis());   // the schedule's own timing: a step at a random moment, not a wait
                 step.apply(route);
             }
             route.clearFaults();   // a stall left in place is lifted: every stream must now end, one way or another

@@ -3,9 +3,8 @@ package io.chaosproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chaosproxy.reliability.Resources;
 import java.io.OutputStream;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,10 +59,8 @@ class MemoryBoundTest {
     private long baseline;
 
     @org.junit.jupiter.api.BeforeEach
-    void measureBaseline() throws InterruptedException {
-        System.gc();
-        Thread.sleep(100);   // lets the cleaner free what the collector found; a baseline, not a synchronisation
-        baseline = directMemory();
+    void measureBaseline() {
+        baseline = Resources.settled().directBytes();   // once the cleaner has freed what earlier tests dropped
     }
 
     private static ChaosProxy proxy(TcpServer upstream, Fault fault) {
@@ -77,7 +74,7 @@ class MemoryBoundTest {
         AtomicLong peak = new AtomicLong();
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                 .until(() -> {
-                    long growth = directMemory() - baseline;
+                    long growth = Resources.directMemoryUsed() - baseline;
                     peak.accumulateAndGet(growth, Math::max);
                     return growth <= ALLOWED_GROWTH;
                 });
@@ -94,14 +91,5 @@ class MemoryBoundTest {
             out.write(data);
             written.addAndGet(data.length);
         }
-    }
-
-    static long directMemory() {
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            if (pool.getName().equals("direct")) {
-                return pool.getMemoryUsed();
-            }
-        }
-        throw new IllegalStateException("no direct buffer pool");
     }
 }

@@ -2,13 +2,9 @@ package io.chaosproxy.attack;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.Random;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Helpers the attacks share. */
 final class Attack {
@@ -36,19 +32,5 @@ final class Attack {
         while (true) {
             out.write(block);
         }
-    }
-
-    static long directMemory() {
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            if (pool.getName().equals("direct")) {
-                return pool.getMemoryUsed();
-            }
-        }
-        throw new IllegalStateException("no direct buffer pool");
-    }
-
-    static Set<String> proxyThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.startsWith("chaos-proxy")).collect(Collectors.toSet());
     }
 }

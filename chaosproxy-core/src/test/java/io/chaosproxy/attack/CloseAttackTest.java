@@ -6,7 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.chaosproxy.Async;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Fault;
-import java.io.File;
+import io.chaosproxy.Sockets;
+import io.chaosproxy.reliability.Resources;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -32,13 +33,14 @@ class CloseAttackTest {
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofMillis(500);
     private static final AtomicLong FIRST_CUT = new AtomicLong();
     private static final AtomicLong LAST_CUT = new AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicInteger CUTS = new java.util.concurrent.atomic.AtomicInteger();
 
     @Test
     void closeUnderHundredsOfStreamingConnections() throws Exception {
-        Set<String> threadsBefore = Attack.proxyThreads();
+        Set<String> threadsBefore = Sockets.proxyThreads();
         System.gc();
-        long directBefore = Attack.directMemory();
-        int fdsBefore = openFds();
+        long directBefore = Resources.measure().directBytes();
+        long fdsBefore = Resources.openFileDescriptors();
         byte[] block = Attack.payload(5, 16 * 1024);
         AtomicLong drained = new AtomicLong();
         try (Upstream upstream = Upstream.start(socket -> Attack.writeForever(socket, block))) {
@@ -63,24 +65,20 @@ class CloseAttackTest {
                 long start = System.nanoTime();
                 FIRST_CUT.set(0);
                 LAST_CUT.set(0);
+                CUTS.set(0);
                 CompletableFuture<Void> closing = Async.runAsync(proxy::close);
-                long refused = 0;
-                while (refused == 0 && !closing.isDone()) {
-                    try (Socket probe = new Socket()) {
-                        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-                    } catch (java.net.ConnectException e) {
-                        refused = System.nanoTime();
-                    }
-                    Thread.sleep(5);   // each accepted probe is one more connection for close() to wait for
-                }
+                AtomicLong refusedAt = new AtomicLong();
+                // Probed every 5 ms, not faster: each accepted probe is one more connection for close() to wait for.
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> probeRefused(port, refusedAt) || closing.isDone());
+                long refused = refusedAt.get();
                 closing.get(20, TimeUnit.SECONDS);
                 long returned = System.nanoTime();
                 System.out.printf("[close] %d streaming connections (%d MB drained): port refused after %.1f ms,"
                         + " close() returned after %d ms (shutdown timeout %d ms)%n", CONNECTIONS,
                         drained.get() >> 20, refused == 0 ? -1.0 : (refused - start) / 1e6,
                         (returned - start) / 1_000_000, SHUTDOWN_TIMEOUT.toMillis());
-                await().atMost(Duration.ofSeconds(5)).until(() -> LAST_CUT.get() != 0);
-                Thread.sleep(200);
+                await().atMost(Duration.ofSeconds(5)).until(() -> CUTS.get() == CONNECTIONS);   // every client saw it
                 System.out.printf("[close] clients saw the cut from %d ms to %d ms after close() was called%n",
                         (FIRST_CUT.get() - start) / 1_000_000, (LAST_CUT.get() - start) / 1_000_000);
                 assertThat(refused).as("the port refused while close() was still running").isNotZero();
@@ -93,15 +91,13 @@ class CloseAttackTest {
                     client.close();
                 }
             }
-            assertThat(Attack.proxyThreads()).as("threads left by close()").isSubsetOf(threadsBefore);
+            assertThat(Sockets.proxyThreads()).as("threads left by close()").isSubsetOf(threadsBefore);
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(openFds()).as("fds after close").isLessThanOrEqualTo(fdsBefore + 2));
-        System.gc();
-        Thread.sleep(200);
-        long growth = Attack.directMemory() - directBefore;
+                assertThat(Resources.openFileDescriptors()).as("fds after close").isLessThanOrEqualTo(fdsBefore + 2));
+        long growth = Resources.settled().directBytes() - directBefore;
         System.out.printf("[close] direct memory growth after close: %d KiB; fds %d -> %d%n", growth >> 10,
-                fdsBefore, openFds());
+                fdsBefore, Resources.openFileDescriptors());
         // Closed loops hand their free buffers to the next proxy: at most 2 MiB per size, seven sizes.
         assertThat(growth).isLessThanOrEqualTo(14L << 20);
     }
@@ -117,6 +113,7 @@ class CloseAttackTest {
                         if (n < 0) {
                             FIRST_CUT.compareAndSet(0, System.nanoTime());
                             LAST_CUT.set(System.nanoTime());
+                            CUTS.incrementAndGet();
                             key.cancel();
                         } else {
                             drained.addAndGet(n);
@@ -124,6 +121,7 @@ class CloseAttackTest {
                     } catch (Exception e) {
                         FIRST_CUT.compareAndSet(0, System.nanoTime());
                         LAST_CUT.set(System.nanoTime());
+                        CUTS.incrementAndGet();
                         key.cancel();
                     }
                 }, 100);
@@ -133,8 +131,14 @@ class CloseAttackTest {
         }
     }
 
-    private static int openFds() {
-        String[] fds = new File("/proc/self/fd").list();
-        return fds == null ? -1 : fds.length;
+    /** Whether a connect to {@code port} is refused; the first time it is, when, in {@code refusedAt}. */
+    private static boolean probeRefused(int port, AtomicLong refusedAt) throws java.io.IOException {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return false;
+        } catch (java.net.ConnectException e) {
+            refusedAt.compareAndSet(0, System.nanoTime());
+            return true;
+        }
     }
 }

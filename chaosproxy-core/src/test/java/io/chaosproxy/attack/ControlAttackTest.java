@@ -7,6 +7,7 @@ import io.chaosproxy.Async;
 import io.chaosproxy.ChaosEvent;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Route;
+import io.chaosproxy.Sockets;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -87,7 +88,7 @@ class ControlAttackTest {
         AtomicReference<ChaosProxy> refA = new AtomicReference<>();
         AtomicReference<ChaosProxy> refB = new AtomicReference<>();
         CyclicBarrier both = new CyclicBarrier(2);
-        Set<String> before = Attack.proxyThreads();
+        Set<String> before = Sockets.proxyThreads();
         try (Upstream upstream = echo()) {
             ChaosProxy a = ChaosProxy.builder().shutdownTimeout(Duration.ofMillis(500)).listener(event -> {
                 if (event instanceof ChaosEvent.ConnectionOpened opened && opened.connection().id() == 2) {
@@ -115,14 +116,14 @@ class ControlAttackTest {
                 long returned = System.nanoTime();
                 long threadsGone = 0;
                 for (int i = 0; i < 300 && threadsGone == 0; i++) {
-                    if (Attack.proxyThreads().stream().allMatch(before::contains)) {
+                    if (Sockets.proxyThreads().stream().allMatch(before::contains)) {
                         threadsGone = System.nanoTime();
                     }
                     Thread.sleep(50);
                 }
                 System.out.printf("[control] mutual close: close() returned after %d ms; threads %s%n",
                         (returned - start) / 1_000_000, threadsGone == 0 ? "still alive after 15 s: "
-                                + Attack.proxyThreads() : "gone after " + (threadsGone - start) / 1_000_000 + " ms");
+                                + Sockets.proxyThreads() : "gone after " + (threadsGone - start) / 1_000_000 + " ms");
                 assertThat(threadsGone).as("threads left after close() returned").isNotZero();
                 assertThat(threadsGone - start).as("threads ended within the shutdown timeout and a margin")
                         .isLessThan(TimeUnit.MILLISECONDS.toNanos(500 + 1000));

@@ -22,16 +22,16 @@ import java.util.stream.Stream;
  * @param proxyThreads    names of live threads starting with {@code chaos-proxy}
  * @param directBytes     memory used by direct buffers ({@code BufferPoolMXBean "direct"})
  */
-record Resources(long fileDescriptors, Set<String> proxyThreads, long directBytes) {
+public record Resources(long fileDescriptors, Set<String> proxyThreads, long directBytes) {
     private static final Path FD_DIR = Path.of("/proc/self/fd");
 
     /** Whether file descriptors can be counted here (Linux). */
-    static boolean canCountFileDescriptors() {
+    public static boolean canCountFileDescriptors() {
         return Files.isDirectory(FD_DIR);
     }
 
     /** Measures now, after a GC so that buffers nobody references are freed and not counted. */
-    static Resources measure() {
+    public static Resources measure() {
         System.gc();
         return new Resources(openFileDescriptors(), Sockets.proxyThreads(), directMemoryUsed());
     }
@@ -40,7 +40,7 @@ record Resources(long fileDescriptors, Set<String> proxyThreads, long directByte
      * Measures once direct memory has stopped shrinking. One {@code System.gc()} is not enough for a baseline:
      * the buffers it finds unreachable are freed afterwards, by the JDK's cleaner thread.
      */
-    static Resources settled() {
+    public static Resources settled() {
         AtomicLong lastSeen = new AtomicLong(-1);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
             System.gc();
@@ -50,7 +50,7 @@ record Resources(long fileDescriptors, Set<String> proxyThreads, long directByte
         return measure();
     }
 
-    static long openFileDescriptors() {
+    public static long openFileDescriptors() {
         if (!canCountFileDescriptors()) {
             return -1;
         }
@@ -61,7 +61,7 @@ record Resources(long fileDescriptors, Set<String> proxyThreads, long directByte
         }
     }
 
-    static long directMemoryUsed() {
+    public static long directMemoryUsed() {
         return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(pool -> pool.getName().equals("direct"))
                 .mapToLong(BufferPoolMXBean::getMemoryUsed)
