@@ -223,6 +223,12 @@ class ConcurrentControlTest {
             }
         } catch (IllegalArgumentException | NoSuchElementException lostARace) {
             // a name already taken, a fault, connection fault or route already gone: the documented answers
+        } catch (IllegalStateException e) {
+            // A disabled route's port is free, and the storm's own client sockets may take it meanwhile: enable()
+            // then answers, as documented, that the port is in use. Any other state error is a bug.
+            if (!String.valueOf(e.getMessage()).contains("is already in use")) {
+                unexpected.add(e);
+            }
         } catch (Throwable t) {
             unexpected.add(t);
         }
