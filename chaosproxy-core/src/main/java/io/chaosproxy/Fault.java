@@ -16,8 +16,6 @@ import io.chaosproxy.fault.SlowClose;
 import io.chaosproxy.fault.Terminate;
 import io.chaosproxy.fault.Timeout;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
 import java.time.Duration;
 import java.util.Map;
 
@@ -50,19 +48,13 @@ public interface Fault {
     /** A copy of this fault with another envelope. */
     Fault withEnvelope(Envelope envelope);
 
-    /** The type-specific attributes, with Toxiproxy's names and units where Toxiproxy has the fault. */
+    /**
+     * The type-specific attributes, with Toxiproxy's names and units where Toxiproxy has the fault, as the admin
+     * API shows them; the fault's {@link io.chaosproxy.spi.FaultType} describes them.
+     */
     Map<String, Object> attributes();
 
-    /** Makes the stage that applies this fault to one direction of one connection. Not for users to call. */
-    Stage newStage(StageContext context);
 
-    /**
-     * Whether the fault applies to each direction on its own (most do) or once per connection whatever its
-     * direction (drop, connect delay, max lifetime).
-     */
-    default boolean perDirection() {
-        return true;
-    }
 
     /** The name: as given by {@link #named}, else {@code <type>_<direction>}, e.g. {@code latency_downstream}. */
     default String name() {

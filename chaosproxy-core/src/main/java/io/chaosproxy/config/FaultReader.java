@@ -2,14 +2,14 @@ package io.chaosproxy.config;
 
 import io.chaosproxy.Direction;
 import io.chaosproxy.Fault;
-import io.chaosproxy.fault.Bandwidth;
-import io.chaosproxy.fault.DropMode;
-import io.chaosproxy.fault.Slicer;
-import java.time.Duration;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
+import io.chaosproxy.spi.FaultTypes;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
+import java.util.Map;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -17,13 +17,16 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Reads one entry of a route's {@code faults}: {@code type}, optional {@code name}, {@code direction} and
- * {@code toxicity}, and the type's {@code attributes}, named as {@link Fault#attributes()} names them.
+ * {@code toxicity}, and the type's {@code attributes}, as its {@link FaultType} declares them: each under its own
+ * name in its own unit (durations as text, or whole milliseconds in a {@code ...Ms} twin).
  */
 final class FaultReader {
-    static final List<String> TYPES = List.of("latency", "bandwidth", "slicer", "timeout", "reset_peer",
-            "slow_close", "limit_data", "corrupt", "terminate", "max_lifetime", "connect_delay", "loss", "drop");
 
     private FaultReader() {
+    }
+
+    static List<String> typeNames() {
+        return FaultTypes.all().stream().map(FaultType::name).toList();
     }
 
     /** The fault, or null when it has problems (recorded). */
@@ -33,9 +36,10 @@ final class FaultReader {
             return null;
         }
         int before = problems.count();
-        String type = fault.string("type", true, "expected one of " + String.join(", ", TYPES));
-        if (type != null && !TYPES.contains(type)) {
-            fault.problem("type", "\"" + type + "\" is not a fault type; expected one of " + String.join(", ", TYPES));
+        String types = String.join(", ", typeNames());
+        String type = fault.string("type", true, "expected one of " + types);
+        if (type != null && FaultTypes.named(type).isEmpty()) {
+            fault.problem("type", "\"" + type + "\" is not a fault type; expected one of " + types);
             type = null;
         }
         String name = fault.string("name", false, "expected a name, unique within the route");
@@ -92,98 +96,84 @@ final class FaultReader {
     }
 
     /** The fault of {@code type} with its attributes, or null when any is missing or wrong (recorded). */
-    private static Fault attributes(String type, ConfigObject a) {
+    private static Fault attributes(String typeName, ConfigObject a) {
+        FaultType<?> type = FaultTypes.named(typeName).orElseThrow();
         int before = a.problemCount();
-        Fault fault;
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Attribute<?, ?> attribute : type.attributes()) {
+            Object value = value(attribute, a);
+            if (value != null) {
+                values.put(attribute.name(), value);
+            }
+        }
+        if (a.problemCount() > before) {
+            return null;
+        }
         try {
-            fault = make(type, a);
+            return type.make(values);
         } catch (IllegalArgumentException e) {   // values checked against each other by the fault's constructor
             a.problemHere(e.getMessage());
             return null;
         }
-        return a.problemCount() > before ? null : fault;
     }
 
-    private static Fault make(String type, ConfigObject a) {
-        return switch (type) {
-            case "latency" -> {
-                Duration latency = a.duration("latency", true);
-                Duration jitter = a.duration("jitter", false);
-                yield latency == null ? null
-                        : Fault.latency(latency).jitter(jitter == null ? Duration.ZERO : jitter);
-            }
-            case "bandwidth" -> bandwidth(a);
-            case "slicer" -> {
-                Long average = a.integer("average_size", true, 1, Slicer.MAX_SIZE);
-                Long variation = a.integer("size_variation", false, 0, Slicer.MAX_SIZE);
-                Duration delay = a.duration("delay", false);
-                yield average == null ? null : Fault.slicer(average.intValue(),
-                        variation == null ? 0 : variation.intValue(), delay == null ? Duration.ZERO : delay);
-            }
-            case "timeout" -> map(a.duration("timeout", true), Fault::timeout);
-            case "reset_peer" -> map(a.duration("timeout", true), Fault::resetPeer);
-            case "slow_close" -> map(a.duration("delay", true), Fault::slowClose);
-            case "limit_data" -> map(a.integer("bytes", true, 0, Long.MAX_VALUE), Fault::limitData);
-            case "corrupt" -> map(a.probability("probability", true), Fault::corrupt);
-            case "terminate" -> map(a.probability("probability", true), Fault::terminate);
-            case "max_lifetime" -> {
-                Duration lifetime = a.duration("lifetime", true);
-                Boolean reset = a.bool("reset");
-                yield lifetime == null ? null
-                        : Fault.maxLifetime(lifetime).reset(reset != null && reset);
-            }
-            case "connect_delay" -> map(a.duration("delay", true), Fault::connectDelay);
-            case "loss" -> {
-                Double probability = a.probability("probability", true);
-                Duration retransmit = a.duration("retransmit_delay", false);
-                yield probability == null ? null : retransmit == null ? Fault.loss(probability)
-                        : Fault.loss(probability).retransmitDelay(retransmit);
-            }
-            case "drop" -> {
-                Double probability = a.probability("probability", true);
-                DropMode mode = dropMode(a);
-                yield probability == null ? null
-                        : Fault.drop(probability).mode(mode == null ? DropMode.CLOSE : mode);
-            }
-            default -> throw new IllegalStateException("unhandled fault type " + type);
+    /** One attribute as the file gives it, in our units; null when absent or wrong (recorded if so). */
+    private static Object value(Attribute<?, ?> attribute, ConfigObject a) {
+        String name = attribute.name();
+        boolean required = attribute.required();
+        return switch (attribute.kind()) {
+            case DURATION -> a.duration(name, required);
+            case INTEGER -> attribute.toxiproxyName().equals(name)
+                    ? a.integer(name, required, attribute.min(), attribute.max())
+                    : integerOrToxiproxy(attribute, a);
+            case PROBABILITY -> a.probability(name, required);
+            case BOOLEAN -> a.bool(name);
+            case CHOICE -> choice(attribute, a);
         };
     }
 
-    private static Fault bandwidth(ConfigObject a) {
-        boolean hasRate = a.has("rate");
-        boolean hasBytes = a.has("bytesPerSecond");
-        if (hasRate && hasBytes) {
-            a.problem("bytesPerSecond", "is given with rate too; give one of them");
+    /**
+     * An integer that may also be given under Toxiproxy's name, in Toxiproxy's unit (bandwidth's {@code rate} in
+     * KB/s beside our {@code bytesPerSecond}): one of the two.
+     */
+    private static Long integerOrToxiproxy(Attribute<?, ?> attribute, ConfigObject a) {
+        String ours = attribute.name();
+        String theirs = attribute.toxiproxyName();
+        long factor = attribute.toxiproxyFactor();
+        boolean hasTheirs = a.has(theirs);
+        if (hasTheirs && a.has(ours)) {
+            a.problem(ours, "is given with " + theirs + " too; give one of them");
             return null;
         }
-        if (!hasRate && !hasBytes) {
-            a.missing("rate", "give rate in KB/s (1 KB = 1000 bytes, as Toxiproxy) or bytesPerSecond");
+        if (hasTheirs) {
+            Long given = a.integer(theirs, true, -Math.floorDiv(-attribute.min(), factor), attribute.max() / factor);
+            return given == null ? null : given * factor;
+        }
+        if (!a.has(ours) && attribute.required()) {
+            a.missing(theirs, "give " + theirs + " in " + attribute.toxiproxyUnit() + " (as Toxiproxy) or " + ours
+                    + " in " + attribute.unit());
             return null;
         }
-        if (hasRate) {
-            Long rate = a.integer("rate", true, 0, Bandwidth.MAX_BYTES_PER_SECOND / 1000);
-            return rate == null ? null : Fault.bandwidth(rate * 1000);
-        }
-        Long bytes = a.integer("bytesPerSecond", true, 0, Bandwidth.MAX_BYTES_PER_SECOND);
-        return bytes == null ? null : Fault.bandwidth(bytes);
+        return a.integer(ours, false, attribute.min(), attribute.max());
     }
 
-    private static DropMode dropMode(ConfigObject a) {
-        String text = a.string("mode", false, "expected close, reset or hang");
+    private static String choice(Attribute<?, ?> attribute, ConfigObject a) {
+        String expected = "expected " + or(attribute.choices());
+        String text = a.string(attribute.name(), attribute.required(), expected);
         if (text == null) {
             return null;
         }
-        for (DropMode mode : DropMode.values()) {
-            if (mode.wireName().equals(text.toLowerCase(Locale.ROOT))) {
-                return mode;
-            }
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (!attribute.choices().contains(lower)) {
+            a.problem(attribute.name(), "\"" + text + "\" is not a " + attribute.name() + "; " + expected);
+            return null;
         }
-        a.problem("mode", "\"" + text + "\" is not a drop mode; expected close, reset or hang");
-        return null;
+        return lower;
     }
 
-    private static <T> Fault map(T value, Function<T, Fault> factory) {
-        return value == null ? null : factory.apply(value);
+    private static String or(List<String> choices) {
+        return choices.size() == 1 ? choices.get(0)
+                : String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + choices.get(choices.size() - 1);
     }
 
     private static Node emptyObjectAt(ConfigObject fault) {

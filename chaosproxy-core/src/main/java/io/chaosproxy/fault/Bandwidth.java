@@ -2,8 +2,8 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,6 +20,13 @@ public record Bandwidth(long bytesPerSecond, Envelope envelope) implements Fault
      */
     public static final long MAX_BYTES_PER_SECOND = 1_000_000_000_000L;
 
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<Bandwidth> TYPE = FaultType.dataFault("bandwidth", Bandwidth.class, BandwidthStage::new)
+            .describedAs("At most so many bytes per second in its direction; 0 holds every byte")
+            .attribute(Attribute.integer("bytesPerSecond", 0, MAX_BYTES_PER_SECOND, Bandwidth::bytesPerSecond).unit("bytes/s").toxiproxy("rate", 1000).describedAs("the rate; Toxiproxy's rate is in KB/s (1 KB = 1000 bytes)"))
+            .make(v -> Fault.bandwidth(v.integer("bytesPerSecond")))
+            .build();
+
     /** Checks the values. */
     public Bandwidth {
         Check.notNegative("bandwidth", bytesPerSecond);
@@ -29,7 +36,7 @@ public record Bandwidth(long bytesPerSecond, Envelope envelope) implements Fault
 
     @Override
     public String type() {
-        return "bandwidth";
+        return TYPE.name();
     }
 
     @Override
@@ -37,13 +44,10 @@ public record Bandwidth(long bytesPerSecond, Envelope envelope) implements Fault
         return new Bandwidth(bytesPerSecond, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("rate", bytesPerSecond / 1000);   // Toxiproxy's unit: KB/s, 1 KB = 1000 bytes
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public Stage newStage(StageContext context) {
-        return new BandwidthStage(this, context);
-    }
 }

@@ -1,9 +1,9 @@
 package io.chaosproxy.fault;
 
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
-import io.chaosproxy.internal.StageTimer;
+import io.chaosproxy.spi.Chunk;
+import io.chaosproxy.spi.Stage;
+import io.chaosproxy.spi.StageContext;
+import io.chaosproxy.spi.StageTimer;
 
 /**
  * Applies one {@link Bandwidth} to one direction of one connection: a token bucket refilled continuously,

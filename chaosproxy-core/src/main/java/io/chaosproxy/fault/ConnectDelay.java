@@ -2,9 +2,9 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
 import java.time.Duration;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,6 +16,13 @@ import java.util.Objects;
  */
 public record ConnectDelay(Duration delay, Envelope envelope) implements Fault {
 
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<ConnectDelay> TYPE = FaultType.connectionFault("connect_delay", ConnectDelay.class, ConnectDelayStage::new)
+            .describedAs("Contacts the upstream only delay after the client connected")
+            .attribute(Attribute.duration("delay", ConnectDelay::delay).describedAs("from accept to connect"))
+            .make(v -> Fault.connectDelay(v.duration("delay")))
+            .build();
+
     /** Checks the values. */
     public ConnectDelay {
         Check.notNegative("connectDelay", delay);
@@ -24,7 +31,7 @@ public record ConnectDelay(Duration delay, Envelope envelope) implements Fault {
 
     @Override
     public String type() {
-        return "connect_delay";
+        return TYPE.name();
     }
 
     @Override
@@ -32,18 +39,10 @@ public record ConnectDelay(Duration delay, Envelope envelope) implements Fault {
         return new ConnectDelay(delay, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("delay", delay.toMillis());
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public boolean perDirection() {
-        return false;
-    }
-
-    @Override
-    public Stage newStage(StageContext context) {
-        return new ConnectDelayStage(this, context);
-    }
 }

@@ -1,33 +1,22 @@
 package io.chaosproxy.fault;
 
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.ConnectionContext;
+import io.chaosproxy.spi.ConnectionStage;
 
 /** Applies one {@link ConnectDelay} to a new connection: the upstream is contacted later. */
-final class ConnectDelayStage implements Stage {
+final class ConnectDelayStage implements ConnectionStage {
     private final ConnectDelay fault;
-    private final StageContext context;
+    private final ConnectionContext context;
 
-    ConnectDelayStage(ConnectDelay fault, StageContext context) {
+    ConnectDelayStage(ConnectDelay fault, ConnectionContext context) {
         this.fault = fault;
         this.context = context;
     }
 
     @Override
     public void onStart() {
-        if (context.delayConnect(fault.delay().toNanos())) {
+        if (context.holdConnect(fault.delay().toNanos())) {
             context.injected("connect delayed " + fault.delay().toMillis() + "ms");
         }
-    }
-
-    @Override
-    public boolean forwardsEveryChunkUnchanged() {
-        return true;
-    }
-
-    @Override
-    public void onChunk(Chunk chunk) {
-        context.forward(chunk);
     }
 }

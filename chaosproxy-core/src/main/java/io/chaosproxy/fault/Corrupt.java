@@ -2,8 +2,8 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,6 +15,13 @@ import java.util.Objects;
  */
 public record Corrupt(double probability, Envelope envelope) implements Fault {
 
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<Corrupt> TYPE = FaultType.dataFault("corrupt", Corrupt.class, CorruptStage::new)
+            .describedAs("With probability per chunk, replaces one byte with another")
+            .attribute(Attribute.probability("probability", Corrupt::probability).describedAs("per chunk"))
+            .make(v -> Fault.corrupt(v.probability("probability")))
+            .build();
+
     /** Checks the values. */
     public Corrupt {
         Check.probability("corrupt probability", probability);
@@ -23,7 +30,7 @@ public record Corrupt(double probability, Envelope envelope) implements Fault {
 
     @Override
     public String type() {
-        return "corrupt";
+        return TYPE.name();
     }
 
     @Override
@@ -31,13 +38,10 @@ public record Corrupt(double probability, Envelope envelope) implements Fault {
         return new Corrupt(probability, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("probability", probability);
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public Stage newStage(StageContext context) {
-        return new CorruptStage(this, context);
-    }
 }

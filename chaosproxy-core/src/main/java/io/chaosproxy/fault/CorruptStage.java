@@ -1,8 +1,8 @@
 package io.chaosproxy.fault;
 
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Chunk;
+import io.chaosproxy.spi.Stage;
+import io.chaosproxy.spi.StageContext;
 import java.nio.ByteBuffer;
 
 /** Applies one {@link Corrupt}: with its probability per chunk, one byte becomes a different random one. */

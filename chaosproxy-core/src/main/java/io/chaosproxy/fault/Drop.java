@@ -2,8 +2,8 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,6 +16,15 @@ import java.util.Objects;
  * @param mode        what a dropped connection sees; default {@link DropMode#CLOSE}
  */
 public record Drop(double probability, DropMode mode, Envelope envelope) implements Fault {
+
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<Drop> TYPE = FaultType.connectionFault("drop", Drop.class, DropStage::new)
+            .describedAs("With probability, a new connection is refused before the upstream is contacted")
+            .attribute(Attribute.probability("probability", Drop::probability).describedAs("per new connection"))
+            .attribute(Attribute.choice("mode", DropMode.wireNames(), (Drop d) -> d.mode().wireName())
+                    .defaultValue("close").describedAs("what a dropped client sees"))
+            .make(v -> Fault.drop(v.probability("probability")).mode(DropMode.fromWireName(v.choice("mode"))))
+            .build();
 
     /** Checks the values. */
     public Drop {
@@ -31,7 +40,7 @@ public record Drop(double probability, DropMode mode, Envelope envelope) impleme
 
     @Override
     public String type() {
-        return "drop";
+        return TYPE.name();
     }
 
     @Override
@@ -39,18 +48,10 @@ public record Drop(double probability, DropMode mode, Envelope envelope) impleme
         return new Drop(probability, mode, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("probability", probability, "mode", mode.wireName());
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public boolean perDirection() {
-        return false;
-    }
-
-    @Override
-    public Stage newStage(StageContext context) {
-        return new DropStage(this, context);
-    }
 }

@@ -1,15 +1,15 @@
 package io.chaosproxy.fault;
 
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.ConnectionContext;
+import io.chaosproxy.spi.ConnectionStage;
+import io.chaosproxy.spi.Refusal;
 
 /** Applies one {@link Drop} to one new connection, before its upstream is contacted. */
-final class DropStage implements Stage {
+final class DropStage implements ConnectionStage {
     private final Drop fault;
-    private final StageContext context;
+    private final ConnectionContext context;
 
-    DropStage(Drop fault, StageContext context) {
+    DropStage(Drop fault, ConnectionContext context) {
         this.fault = fault;
         this.context = context;
     }
@@ -18,17 +18,15 @@ final class DropStage implements Stage {
     public void onStart() {
         // Always draw, so that the decision for one connection never depends on another's.
         if (context.random().nextDouble() < fault.probability()) {
-            context.drop(fault.mode());
+            context.refuse(refusal(fault.mode()), "mode=" + fault.mode().wireName());
         }
     }
 
-    @Override
-    public boolean forwardsEveryChunkUnchanged() {
-        return true;
-    }
-
-    @Override
-    public void onChunk(Chunk chunk) {
-        context.forward(chunk);
+    private static Refusal refusal(DropMode mode) {
+        return switch (mode) {
+            case CLOSE -> Refusal.CLOSE;
+            case RESET -> Refusal.RESET;
+            case HANG -> Refusal.HANG;
+        };
     }
 }

@@ -2,9 +2,9 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
 import java.time.Duration;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,6 +17,14 @@ import java.util.Objects;
  *               {@code delay + jitter} at most {@link Fault#MAX_DURATION}
  */
 public record Latency(Duration delay, Duration jitter, Envelope envelope) implements Fault {
+
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<Latency> TYPE = FaultType.dataFault("latency", Latency.class, LatencyStage::new)
+            .describedAs("Holds each chunk delay ± jitter (uniform); chunks keep their order")
+            .attribute(Attribute.duration("latency", Latency::delay).describedAs("how long each chunk is held"))
+            .attribute(Attribute.duration("jitter", (Latency l) -> l.jitter()).defaultValue(Duration.ZERO).describedAs("the most a delay varies, either way"))
+            .make(v -> Fault.latency(v.duration("latency")).jitter(v.duration("jitter")))
+            .build();
 
     /** Checks the values. */
     public Latency {
@@ -33,7 +41,7 @@ public record Latency(Duration delay, Duration jitter, Envelope envelope) implem
 
     @Override
     public String type() {
-        return "latency";
+        return TYPE.name();
     }
 
     @Override
@@ -41,14 +49,10 @@ public record Latency(Duration delay, Duration jitter, Envelope envelope) implem
         return new Latency(delay, jitter, envelope);
     }
 
-    /** Toxiproxy's {@code latency} and {@code jitter}, in milliseconds. */
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("latency", delay.toMillis(), "jitter", jitter.toMillis());
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public Stage newStage(StageContext context) {
-        return new LatencyStage(this, context);
-    }
 }

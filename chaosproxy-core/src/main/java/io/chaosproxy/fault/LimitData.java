@@ -2,8 +2,8 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,6 +15,13 @@ import java.util.Objects;
  */
 public record LimitData(long bytes, Envelope envelope) implements Fault {
 
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<LimitData> TYPE = FaultType.dataFault("limit_data", LimitData.class, LimitDataStage::new)
+            .describedAs("Closes the connection once so many bytes passed in its direction")
+            .attribute(Attribute.integer("bytes", 0, Long.MAX_VALUE, LimitData::bytes).unit("bytes").describedAs("bytes let through"))
+            .make(v -> Fault.limitData(v.integer("bytes")))
+            .build();
+
     /** Checks the values. */
     public LimitData {
         Check.notNegative("limitData", bytes);
@@ -23,7 +30,7 @@ public record LimitData(long bytes, Envelope envelope) implements Fault {
 
     @Override
     public String type() {
-        return "limit_data";
+        return TYPE.name();
     }
 
     @Override
@@ -31,13 +38,10 @@ public record LimitData(long bytes, Envelope envelope) implements Fault {
         return new LimitData(bytes, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("bytes", bytes);
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public Stage newStage(StageContext context) {
-        return new LimitDataStage(this, context);
-    }
 }

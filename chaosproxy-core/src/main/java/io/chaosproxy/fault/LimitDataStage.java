@@ -1,8 +1,8 @@
 package io.chaosproxy.fault;
 
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Chunk;
+import io.chaosproxy.spi.Stage;
+import io.chaosproxy.spi.StageContext;
 
 /** Applies one {@link LimitData}: passes exactly {@code bytes} bytes, then ends the stream and the connection. */
 final class LimitDataStage implements Stage {
@@ -39,6 +39,6 @@ final class LimitDataStage implements Stage {
         passed = fault.bytes();
         reached = true;
         context.injected("limit of " + fault.bytes() + " bytes reached");
-        context.endStream();
+        context.endStreamThenClose("limit reached");
     }
 }

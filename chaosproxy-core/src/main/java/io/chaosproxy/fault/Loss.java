@@ -2,9 +2,9 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
 import java.time.Duration;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,15 +18,23 @@ import java.util.Objects;
  */
 public record Loss(double probability, Duration retransmitDelay, Envelope envelope) implements Fault {
 
+    /** Linux's minimum retransmission timeout. */
+    public static final Duration DEFAULT_RETRANSMIT_DELAY = Duration.ofMillis(200);
+
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<Loss> TYPE = FaultType.dataFault("loss", Loss.class, LossStage::new)
+            .describedAs("With probability per chunk, holds it and all behind it a retransmission delay")
+            .attribute(Attribute.probability("probability", Loss::probability).describedAs("per chunk"))
+            .attribute(Attribute.duration("retransmit_delay", (Loss l) -> l.retransmitDelay()).defaultValue(DEFAULT_RETRANSMIT_DELAY).describedAs("how long a lost chunk waits"))
+            .make(v -> Fault.loss(v.probability("probability")).retransmitDelay(v.duration("retransmit_delay")))
+            .build();
+
     /** Checks the values. */
     public Loss {
         Check.probability("loss probability", probability);
         Check.notNegative("loss retransmitDelay", retransmitDelay);
         Objects.requireNonNull(envelope, "envelope");
     }
-
-    /** Linux's minimum retransmission timeout. */
-    public static final Duration DEFAULT_RETRANSMIT_DELAY = Duration.ofMillis(200);
 
     /** A copy whose lost chunks wait {@code delay}. */
     public Loss retransmitDelay(Duration delay) {
@@ -35,7 +43,7 @@ public record Loss(double probability, Duration retransmitDelay, Envelope envelo
 
     @Override
     public String type() {
-        return "loss";
+        return TYPE.name();
     }
 
     @Override
@@ -43,13 +51,10 @@ public record Loss(double probability, Duration retransmitDelay, Envelope envelo
         return new Loss(probability, retransmitDelay, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("probability", probability, "retransmit_delay", retransmitDelay.toMillis());
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public Stage newStage(StageContext context) {
-        return new LossStage(this, context);
-    }
 }

@@ -2,9 +2,9 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
 import java.time.Duration;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,6 +16,14 @@ import java.util.Objects;
  * @param reset RST instead of FIN
  */
 public record MaxLifetime(Duration lifetime, boolean reset, Envelope envelope) implements Fault {
+
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<MaxLifetime> TYPE = FaultType.connectionFault("max_lifetime", MaxLifetime.class, MaxLifetimeStage::new)
+            .describedAs("Closes (or resets) the connection once it has lived lifetime")
+            .attribute(Attribute.duration("lifetime", MaxLifetime::lifetime).describedAs("counted from accept; more than 0"))
+            .attribute(Attribute.bool("reset", (MaxLifetime m) -> m.reset()).defaultValue(false).describedAs("an RST instead of a FIN"))
+            .make(v -> Fault.maxLifetime(v.duration("lifetime")).reset(v.bool("reset")))
+            .build();
 
     /** Checks the values. */
     public MaxLifetime {
@@ -30,7 +38,7 @@ public record MaxLifetime(Duration lifetime, boolean reset, Envelope envelope) i
 
     @Override
     public String type() {
-        return "max_lifetime";
+        return TYPE.name();
     }
 
     @Override
@@ -38,18 +46,10 @@ public record MaxLifetime(Duration lifetime, boolean reset, Envelope envelope) i
         return new MaxLifetime(lifetime, reset, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("lifetime", lifetime.toMillis(), "reset", reset);
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public boolean perDirection() {
-        return false;
-    }
-
-    @Override
-    public Stage newStage(StageContext context) {
-        return new MaxLifetimeStage(this, context);
-    }
 }

@@ -1,15 +1,14 @@
 package io.chaosproxy.fault;
 
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.ConnectionContext;
+import io.chaosproxy.spi.ConnectionStage;
 
 /** Applies one {@link MaxLifetime}: ends the connection when it has lived long enough. */
-final class MaxLifetimeStage implements Stage {
+final class MaxLifetimeStage implements ConnectionStage {
     private final MaxLifetime fault;
-    private final StageContext context;
+    private final ConnectionContext context;
 
-    MaxLifetimeStage(MaxLifetime fault, StageContext context) {
+    MaxLifetimeStage(MaxLifetime fault, ConnectionContext context) {
         this.fault = fault;
         this.context = context;
     }
@@ -26,15 +25,5 @@ final class MaxLifetimeStage implements Stage {
         } else {
             context.close(fault.name());
         }
-    }
-
-    @Override
-    public boolean forwardsEveryChunkUnchanged() {
-        return true;
-    }
-
-    @Override
-    public void onChunk(Chunk chunk) {
-        context.forward(chunk);
     }
 }

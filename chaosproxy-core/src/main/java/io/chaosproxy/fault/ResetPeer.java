@@ -2,9 +2,9 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
 import java.time.Duration;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,6 +16,13 @@ import java.util.Objects;
  */
 public record ResetPeer(Duration timeout, Envelope envelope) implements Fault {
 
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<ResetPeer> TYPE = FaultType.connectionFault("reset_peer", ResetPeer.class, ResetPeerStage::new)
+            .describedAs("Resets both sides (RST) timeout after the connection starts or the fault is added")
+            .attribute(Attribute.duration("timeout", ResetPeer::timeout).describedAs("until the reset"))
+            .make(v -> Fault.resetPeer(v.duration("timeout")))
+            .build();
+
     /** Checks the values. */
     public ResetPeer {
         Check.notNegative("resetPeer timeout", timeout);
@@ -24,7 +31,7 @@ public record ResetPeer(Duration timeout, Envelope envelope) implements Fault {
 
     @Override
     public String type() {
-        return "reset_peer";
+        return TYPE.name();
     }
 
     @Override
@@ -32,13 +39,10 @@ public record ResetPeer(Duration timeout, Envelope envelope) implements Fault {
         return new ResetPeer(timeout, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("timeout", timeout.toMillis());
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public Stage newStage(StageContext context) {
-        return new ResetPeerStage(this, context);
-    }
 }

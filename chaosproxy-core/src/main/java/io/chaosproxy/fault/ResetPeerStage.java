@@ -1,15 +1,14 @@
 package io.chaosproxy.fault;
 
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.ConnectionContext;
+import io.chaosproxy.spi.ConnectionStage;
 
 /** Applies one {@link ResetPeer}: an RST to both sides when the timeout runs out. */
-final class ResetPeerStage implements Stage {
+final class ResetPeerStage implements ConnectionStage {
     private final ResetPeer fault;
-    private final StageContext context;
+    private final ConnectionContext context;
 
-    ResetPeerStage(ResetPeer fault, StageContext context) {
+    ResetPeerStage(ResetPeer fault, ConnectionContext context) {
         this.fault = fault;
         this.context = context;
     }
@@ -22,15 +21,5 @@ final class ResetPeerStage implements Stage {
     private void reset() {
         context.injected("reset after " + fault.timeout().toMillis() + "ms");
         context.reset(fault.name());
-    }
-
-    @Override
-    public boolean forwardsEveryChunkUnchanged() {
-        return true;
-    }
-
-    @Override
-    public void onChunk(Chunk chunk) {
-        context.forward(chunk);
     }
 }

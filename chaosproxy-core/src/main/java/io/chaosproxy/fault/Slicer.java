@@ -2,9 +2,10 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,6 +25,15 @@ public record Slicer(int averageSize, int sizeVariation, Duration delay, Envelop
      */
     public static final int MAX_SIZE = 64 << 20;
 
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<Slicer> TYPE = FaultType.dataFault("slicer", Slicer.class, SlicerStage::new)
+            .describedAs("Cuts chunks into slices sent delay apart")
+            .attribute(Attribute.integer("average_size", 1, MAX_SIZE, (Slicer s) -> (long) s.averageSize()).unit("bytes").describedAs("the average slice"))
+            .attribute(Attribute.integer("size_variation", 0, MAX_SIZE, (Slicer s) -> (long) s.sizeVariation()).unit("bytes").defaultValue(0L).describedAs("the most a slice varies, either way"))
+            .attribute(Attribute.duration("delay", Slicer::delay).defaultValue(Duration.ZERO).toxiproxy("delay", ChronoUnit.MICROS).describedAs("between two slices"))
+            .make(v -> Fault.slicer((int) v.integer("average_size"), (int) v.integer("size_variation"), v.duration("delay")))
+            .build();
+
     /** Checks the values. */
     public Slicer {
         Check.positive("slicer averageSize", averageSize);
@@ -38,7 +48,7 @@ public record Slicer(int averageSize, int sizeVariation, Duration delay, Envelop
 
     @Override
     public String type() {
-        return "slicer";
+        return TYPE.name();
     }
 
     @Override
@@ -46,13 +56,10 @@ public record Slicer(int averageSize, int sizeVariation, Duration delay, Envelop
         return new Slicer(averageSize, sizeVariation, delay, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("average_size", averageSize, "size_variation", sizeVariation, "delay", delay.toNanos() / 1000);   // delay in µs
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public Stage newStage(StageContext context) {
-        return new SlicerStage(this, context);
-    }
 }

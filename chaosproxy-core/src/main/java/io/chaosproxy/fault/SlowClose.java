@@ -2,9 +2,9 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
 import java.time.Duration;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,6 +16,13 @@ import java.util.Objects;
  */
 public record SlowClose(Duration delay, Envelope envelope) implements Fault {
 
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<SlowClose> TYPE = FaultType.dataFault("slow_close", SlowClose.class, SlowCloseStage::new)
+            .describedAs("Passes the end of the stream on only delay after it arrives")
+            .attribute(Attribute.duration("delay", SlowClose::delay).describedAs("how long the FIN waits"))
+            .make(v -> Fault.slowClose(v.duration("delay")))
+            .build();
+
     /** Checks the values. */
     public SlowClose {
         Check.notNegative("slowClose delay", delay);
@@ -24,7 +31,7 @@ public record SlowClose(Duration delay, Envelope envelope) implements Fault {
 
     @Override
     public String type() {
-        return "slow_close";
+        return TYPE.name();
     }
 
     @Override
@@ -32,13 +39,10 @@ public record SlowClose(Duration delay, Envelope envelope) implements Fault {
         return new SlowClose(delay, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("delay", delay.toMillis());
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public Stage newStage(StageContext context) {
-        return new SlowCloseStage(this, context);
-    }
 }

@@ -1,8 +1,8 @@
 package io.chaosproxy.fault;
 
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Chunk;
+import io.chaosproxy.spi.Stage;
+import io.chaosproxy.spi.StageContext;
 
 /** Applies one {@link SlowClose}: the end of the stream waits {@code delay}; data does not. */
 final class SlowCloseStage implements Stage {

@@ -2,8 +2,8 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,6 +15,13 @@ import java.util.Objects;
  */
 public record Terminate(double probability, Envelope envelope) implements Fault {
 
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<Terminate> TYPE = FaultType.dataFault("terminate", Terminate.class, TerminateStage::new)
+            .describedAs("With probability per chunk, aborts the connection with an RST")
+            .attribute(Attribute.probability("probability", Terminate::probability).describedAs("per chunk"))
+            .make(v -> Fault.terminate(v.probability("probability")))
+            .build();
+
     /** Checks the values. */
     public Terminate {
         Check.probability("terminate probability", probability);
@@ -23,7 +30,7 @@ public record Terminate(double probability, Envelope envelope) implements Fault 
 
     @Override
     public String type() {
-        return "terminate";
+        return TYPE.name();
     }
 
     @Override
@@ -31,13 +38,10 @@ public record Terminate(double probability, Envelope envelope) implements Fault 
         return new Terminate(probability, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("probability", probability);
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public Stage newStage(StageContext context) {
-        return new TerminateStage(this, context);
-    }
 }

@@ -1,8 +1,8 @@
 package io.chaosproxy.fault;
 
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Chunk;
+import io.chaosproxy.spi.Stage;
+import io.chaosproxy.spi.StageContext;
 
 /** Applies one {@link Terminate}: with its probability per chunk, the connection is aborted with an RST. */
 final class TerminateStage implements Stage {

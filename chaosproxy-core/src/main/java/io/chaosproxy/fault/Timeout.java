@@ -2,9 +2,9 @@ package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.internal.Check;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
 import java.time.Duration;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,6 +18,13 @@ import java.util.Objects;
  */
 public record Timeout(Duration timeout, Envelope envelope) implements Fault {
 
+    /** The type: its name, attributes and stage, for config files, the admin API and the registry. */
+    static final FaultType<Timeout> TYPE = FaultType.dataFault("timeout", Timeout.class, TimeoutStage::new)
+            .describedAs("Stops data; closes the connection after timeout (0: holds it until removed)")
+            .attribute(Attribute.duration("timeout", Timeout::timeout).describedAs("until the connection is cut; 0 never"))
+            .make(v -> Fault.timeout(v.duration("timeout")))
+            .build();
+
     /** Checks the values. */
     public Timeout {
         Check.notNegative("timeout", timeout);
@@ -26,7 +33,7 @@ public record Timeout(Duration timeout, Envelope envelope) implements Fault {
 
     @Override
     public String type() {
-        return "timeout";
+        return TYPE.name();
     }
 
     @Override
@@ -34,13 +41,10 @@ public record Timeout(Duration timeout, Envelope envelope) implements Fault {
         return new Timeout(timeout, envelope);
     }
 
+    /** Toxiproxy's names and units, as the admin API shows them. */
     @Override
     public Map<String, Object> attributes() {
-        return Map.of("timeout", timeout.toMillis());
+        return TYPE.toxiproxyAttributes(this);
     }
 
-    @Override
-    public Stage newStage(StageContext context) {
-        return new TimeoutStage(this, context);
-    }
 }

@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
  * The chunks of one loop, in size classes from {@link #SMALLEST} bytes up to the chunk size, each four times the
  * one below. A pipe holding many small pieces (16-byte messages under latency, 64-byte slices) keeps each in a
  * buffer that fits it, so the memory a pipe pins stays close to the bytes it holds; pipes count what they pin by
- * {@link Chunk#pinnedBytes()}, the buffer's capacity. Loop thread only, so no locks. Buffers are direct (sockets
+ * {@link PooledChunk#pinnedBytes()}, the buffer's capacity. Loop thread only, so no locks. Buffers are direct (sockets
  * read into them without a copy) and made on first need, so an idle proxy or connection holds none.
  */
 final class BufferPool {
@@ -18,7 +18,7 @@ final class BufferPool {
 
     private final int chunkSize;
     private final int[] classSizes;
-    private final ArrayDeque<Chunk>[] free;
+    private final ArrayDeque<PooledChunk>[] free;
     private final int[] maxRetained;
 
     @SuppressWarnings("unchecked")
@@ -39,30 +39,30 @@ final class BufferPool {
     }
 
     /** A chunk of the full chunk size, for reads. */
-    Chunk acquire() {
+    PooledChunk acquire() {
         return take(classSizes.length - 1);
     }
 
     /** A chunk whose buffer holds at least {@code bytes} (up to the chunk size), and as little more as the classes allow. */
-    Chunk acquireFor(int bytes) {
+    PooledChunk acquireFor(int bytes) {
         return take(classFor(bytes));
     }
 
     /** A chunk marking the end of the stream: it carries no bytes, so it takes the smallest buffer. */
-    Chunk acquireEnd() {
-        Chunk chunk = take(0);
+    PooledChunk acquireEnd() {
+        PooledChunk chunk = take(0);
         chunk.end = true;
         return chunk;
     }
 
-    private Chunk take(int sizeClass) {
-        Chunk chunk = free[sizeClass].pollFirst();
+    private PooledChunk take(int sizeClass) {
+        PooledChunk chunk = free[sizeClass].pollFirst();
         if (chunk == null) {
-            chunk = new Chunk(DirectBuffers.take(classSizes[sizeClass]));
+            chunk = new PooledChunk(DirectBuffers.take(classSizes[sizeClass]));
         }
         chunk.data.clear();
         chunk.end = false;
-        chunk.closesConnection = false;
+        chunk.closeReason = null;
         return chunk;
     }
 
@@ -75,7 +75,7 @@ final class BufferPool {
         return classSizes.length - 1;
     }
 
-    void release(Chunk chunk) {
+    void release(PooledChunk chunk) {
         int sizeClass = classFor(chunk.data.capacity());
         if (classSizes[sizeClass] == chunk.data.capacity() && free[sizeClass].size() < maxRetained[sizeClass]) {
             free[sizeClass].addFirst(chunk);   // LIFO: the warmest buffer goes out next
@@ -87,12 +87,12 @@ final class BufferPool {
      * times too big (a 16-byte read in a 64 KiB buffer); the chunk itself otherwise. Either way the caller owns
      * the result and the original is released if it was replaced.
      */
-    Chunk compact(Chunk chunk) {
+    PooledChunk compact(PooledChunk chunk) {
         int size = chunk.data.remaining();
         if (chunk.end || chunk.data.capacity() < 4L * Math.max(size, SMALLEST)) {
             return chunk;
         }
-        Chunk fitted = acquireFor(size);
+        PooledChunk fitted = acquireFor(size);
         fitted.data.put(chunk.data).flip();
         fitted.arrivedNanos = chunk.arrivedNanos;
         fitted.dueNanos = chunk.dueNanos;
@@ -102,8 +102,8 @@ final class BufferPool {
 
     /** Hands every free buffer to {@link DirectBuffers} for later loops; the loop is closing. */
     void recycleFree() {
-        for (ArrayDeque<Chunk> queue : free) {
-            Chunk chunk;
+        for (ArrayDeque<PooledChunk> queue : free) {
+            PooledChunk chunk;
             while ((chunk = queue.pollFirst()) != null) {
                 DirectBuffers.give(chunk.data);
             }

@@ -1,21 +1,25 @@
 package io.chaosproxy.internal;
 
 import io.chaosproxy.Fault;
+import io.chaosproxy.spi.FaultType;
 
 /**
- * One fault on one connection: whether its toxicity roll picked the connection, and its stage in each pipe
- * it applies to. Loop thread only.
+ * One fault on one connection: its type, whether its toxicity roll picked the connection, and where it acts: a
+ * stage in each pipe it applies to (a data fault), or one connection stage. Loop thread only.
  */
 final class FaultEntry {
     private final Fault fault;
+    private final FaultType<?> type;
     private final ProxiedConnection connection;
     final boolean own;       // added to this connection alone, not inherited from the route
     final boolean active;    // the toxicity roll: whether the fault applies to this connection at all
-    StageContext upstreamStage;
-    StageContext downstreamStage;
+    StageLink upstreamStage;
+    StageLink downstreamStage;
+    ConnectionFaultLink connectionStage;
 
-    FaultEntry(Fault fault, ProxiedConnection connection, boolean own, boolean active) {
+    FaultEntry(Fault fault, FaultType<?> type, ProxiedConnection connection, boolean own, boolean active) {
         this.fault = fault;
+        this.type = type;
         this.connection = connection;
         this.own = own;
         this.active = active;
@@ -23,6 +27,10 @@ final class FaultEntry {
 
     Fault fault() {
         return fault;
+    }
+
+    FaultType<?> type() {
+        return type;
     }
 
     ProxiedConnection connection() {

@@ -36,9 +36,9 @@ final class Pipe {
     private final long highWater;
     private final long lowWater;
     private final long splitHeadroom;
-    private final ArrayDeque<Chunk> outbound = new ArrayDeque<>(0);   // grows on first use only
-    private ArrayDeque<StageContext> waitingForRoom;                   // stages that may not split until a drain
-    private StageContext head;
+    private final ArrayDeque<PooledChunk> outbound = new ArrayDeque<>(0);   // grows on first use only
+    private ArrayDeque<StageLink> waitingForRoom;                   // stages that may not split until a drain
+    private StageLink head;
     private int dataStages;        // stages in the chain that act on data; the others are bypassed by the fast path
     private long pinned;           // capacity of the buffers this pipe holds: what backpressure and the metric count
     private long heldData;         // bytes read from the source and not yet written to the sink (or discarded)
@@ -66,10 +66,10 @@ final class Pipe {
     }
 
     /** Adds a stage for {@code entry} right behind {@code after}, or at the head of the chain when it is null. */
-    StageContext insertAfter(FaultEntry entry, StageContext after, java.util.SplittableRandom random) {
-        StageContext context = new StageContext(this, entry, loop, random);
+    StageLink insertAfter(FaultEntry entry, StageLink after, java.util.SplittableRandom random) {
+        StageLink context = new StageLink(this, entry, loop, random);
         try {
-            context.stage = entry.fault().newStage(context);
+            context.stage = entry.type().newStage(entry.fault(), context);
         } catch (Throwable t) {
             context.stage = context::forward;   // a placeholder for the chain; the connection is reset anyway
             connection.stageFailed(entry.fault(), t);
@@ -89,7 +89,7 @@ final class Pipe {
     }
 
     /** Whether data must pass through the stage (no fast path); asked once, as a stage's answer must not change. */
-    private boolean actsOnData(StageContext context) {
+    private boolean actsOnData(StageLink context) {
         try {
             return !context.stage.forwardsEveryChunkUnchanged();
         } catch (Throwable t) {
@@ -99,8 +99,8 @@ final class Pipe {
     }
 
     /** The last stage of the chain; null when there is none. */
-    StageContext tail() {
-        StageContext tail = head;
+    StageLink tail() {
+        StageLink tail = head;
         while (tail != null && tail.next != null) {
             tail = tail.next;
         }
@@ -108,7 +108,7 @@ final class Pipe {
     }
 
     /** Takes the stage out of the chain; what it held moves on to the stage behind it, in order. */
-    void remove(StageContext context) {
+    void remove(StageLink context) {
         context.guarded(context.stage::onRemove);
         if (waitingForRoom != null) {
             waitingForRoom.remove(context);
@@ -116,9 +116,9 @@ final class Pipe {
         if (context.actsOnData) {
             dataStages--;
         }
-        ArrayDeque<Chunk> leftovers = context.detach();
-        StageContext previous = null;
-        for (StageContext c = head; c != null && c != context; c = c.next) {
+        ArrayDeque<PooledChunk> leftovers = context.detach();
+        StageLink previous = null;
+        for (StageLink c = head; c != null && c != context; c = c.next) {
             previous = c;
         }
         if (previous == null) {
@@ -128,7 +128,7 @@ final class Pipe {
         } else {
             previous.next = context.next;
         }
-        Chunk chunk;
+        PooledChunk chunk;
         while ((chunk = leftovers.pollFirst()) != null) {
             deliverTo(context.next, chunk);
         }
@@ -184,7 +184,7 @@ final class Pipe {
                 // The sink is full: keep the rest (in as many chunks as it takes) until it can take more.
                 int limit = buffer.limit();
                 while (buffer.hasRemaining()) {
-                    Chunk rest = pool.acquireFor(buffer.remaining());
+                    PooledChunk rest = pool.acquireFor(buffer.remaining());
                     buffer.limit(Math.min(limit, buffer.position() + rest.data.capacity()));
                     rest.data.put(buffer).flip();
                     buffer.limit(limit);
@@ -210,7 +210,7 @@ final class Pipe {
                 updateReadInterest();
                 return;
             }
-            Chunk chunk = pool.acquire();
+            PooledChunk chunk = pool.acquire();
             int room = (int) Math.min(chunk.data.capacity(), highWater - pinned);
             chunk.data.limit(room);
             int read;
@@ -243,13 +243,13 @@ final class Pipe {
     private void onSourceEnd() {
         sourceEnded = true;
         updateReadInterest();
-        Chunk end = newEnd();
+        PooledChunk end = newEnd();
         deliverTo(head, end);
     }
 
     /** A new end-of-stream chunk, counted as this pipe's. */
-    Chunk newEnd() {
-        Chunk end = pool.acquireEnd();
+    PooledChunk newEnd() {
+        PooledChunk end = pool.acquireEnd();
         end.arrivedNanos = loop.nanoTime();
         addPinned(end.pinnedBytes());
         return end;
@@ -259,8 +259,8 @@ final class Pipe {
      * The chunk, or its bytes moved into a buffer that fits them when its own is four times too big (the last
      * few bytes of a sliced chunk): a stage about to hold a chunk for long should not pin a whole buffer for it.
      */
-    Chunk compact(Chunk chunk) {
-        Chunk fitted = pool.compact(chunk);
+    PooledChunk compact(PooledChunk chunk) {
+        PooledChunk fitted = pool.compact(chunk);
         if (fitted != chunk) {
             addPinned(fitted.pinnedBytes() - chunk.pinnedBytes());
         }
@@ -268,8 +268,8 @@ final class Pipe {
     }
 
     /** Cuts the first {@code bytes} bytes off {@code chunk} into a new chunk, counted as this pipe's. */
-    Chunk split(Chunk chunk, int bytes) {
-        Chunk head = pool.acquireFor(bytes);
+    PooledChunk split(PooledChunk chunk, int bytes) {
+        PooledChunk head = pool.acquireFor(bytes);
         ByteBuffer source = chunk.data;
         int limit = source.limit();
         source.limit(source.position() + bytes);
@@ -281,7 +281,7 @@ final class Pipe {
     }
 
     /** Hands the chunk to {@code stage}, or to the sink when {@code stage} is null. */
-    void deliverTo(StageContext stage, Chunk chunk) {
+    void deliverTo(StageLink stage, PooledChunk chunk) {
         if (connection.isClosed()) {
             pool.release(chunk);   // discardAll() has already written off every byte the pipe held
         } else if (stage != null) {
@@ -301,8 +301,8 @@ final class Pipe {
      * their own: their bytes are appended to the last waiting chunk instead, or to a full-size one taken for it.
      * Once the sink is blocked the pieces' boundaries are lost on the wire anyway.
      */
-    private boolean mergedIntoOutbound(Chunk chunk) {
-        Chunk tail = outbound.peekLast();
+    private boolean mergedIntoOutbound(PooledChunk chunk) {
+        PooledChunk tail = outbound.peekLast();
         if (tail == null || tail.end || chunk.end || chunk.data.capacity() == pool.chunkSize()) {
             return false;
         }
@@ -311,7 +311,7 @@ final class Pipe {
             if (tail.pinnedBytes() == pool.chunkSize()) {
                 return false;   // a full-size chunk is not worth replacing; the piece queues behind it
             }
-            Chunk bigger = pool.acquire();
+            PooledChunk bigger = pool.acquire();
             bigger.data.put(into).flip();
             bigger.arrivedNanos = tail.arrivedNanos;
             outbound.pollLast();
@@ -333,21 +333,21 @@ final class Pipe {
         return true;
     }
 
-    void discard(Chunk chunk) {
+    void discard(PooledChunk chunk) {
         addData(-chunk.size());   // nothing once the connection closed: discardAll() wrote everything off
         addPinned(-chunk.pinnedBytes());
         pool.release(chunk);
     }
 
     private void flush() {
-        Chunk chunk;
+        PooledChunk chunk;
         while ((chunk = outbound.peekFirst()) != null) {
             if (chunk.end) {
                 outbound.pollFirst();
-                boolean closeAll = chunk.closesConnection;
+                String closeReason = chunk.closeReason;
                 addPinned(-chunk.pinnedBytes());
                 pool.release(chunk);
-                finish(closeAll);
+                finish(closeReason);
                 return;
             }
             int written;
@@ -372,8 +372,11 @@ final class Pipe {
         resumeIfDrained();
     }
 
-    /** Passes the end of the stream on as a half-close, now that every byte before it is written. */
-    private void finish(boolean closeConnection) {
+    /**
+     * Passes the end of the stream on as a half-close, now that every byte before it is written; then closes the
+     * connection if a stage ended the stream for that ({@code closeReason} not null).
+     */
+    private void finish(String closeReason) {
         sink.want(SelectionKey.OP_WRITE, false);
         try {
             sink.shutdownOutput();
@@ -382,8 +385,8 @@ final class Pipe {
             return;
         }
         finished = true;
-        if (closeConnection) {
-            connection.closeAfterDeliberateEnd(this, "limit reached");
+        if (closeReason != null) {
+            connection.closeAfterDeliberateEnd(this, closeReason);
         } else {
             connection.onPipeFinished();
         }
@@ -418,8 +421,8 @@ final class Pipe {
         pinned += delta;
         counters.buffered(delta, pinned);
         if (delta < 0 && waitingForRoom != null && !waitingForRoom.isEmpty()) {
-            for (java.util.Iterator<StageContext> it = waitingForRoom.iterator(); it.hasNext(); ) {
-                StageContext waiting = it.next();
+            for (java.util.Iterator<StageLink> it = waitingForRoom.iterator(); it.hasNext(); ) {
+                StageLink waiting = it.next();
                 if (hasRoomToSplit(waiting)) {
                     it.remove();
                     loop.execute(waiting.resumeTask());   // later: not in the middle of whatever freed the memory
@@ -434,16 +437,16 @@ final class Pipe {
      * pieces of another (two slicers, a bandwidth behind a slicer) can then always go on while the one above it
      * waits, so the chain never stalls with all its memory in waiting stages.
      */
-    boolean hasRoomToSplit(StageContext context) {
+    boolean hasRoomToSplit(StageLink context) {
         int position = 1;
-        for (StageContext c = head; c != null && c != context; c = c.next) {
+        for (StageLink c = head; c != null && c != context; c = c.next) {
             position++;
         }
         return pinned < highWater + splitHeadroom * position;
     }
 
-    /** Resumes {@code context} (its {@link StageContext#whenRoomToSplit} action) once the pipe has drained. */
-    void waitForRoom(StageContext context) {
+    /** Resumes {@code context} (its {@link StageLink#whenRoomToSplit} action) once the pipe has drained. */
+    void waitForRoom(StageLink context) {
         if (waitingForRoom == null) {
             waitingForRoom = new ArrayDeque<>(2);
         }
@@ -465,12 +468,12 @@ final class Pipe {
 
     /** Gives back every chunk this pipe holds; its connection is closing. */
     void discardAll() {
-        for (StageContext context = head; context != null; context = context.next) {
-            for (Chunk chunk : context.detach()) {
+        for (StageLink context = head; context != null; context = context.next) {
+            for (PooledChunk chunk : context.detach()) {
                 pool.release(chunk);
             }
         }
-        Chunk chunk;
+        PooledChunk chunk;
         while ((chunk = outbound.pollFirst()) != null) {
             pool.release(chunk);
         }

@@ -4,7 +4,8 @@ import io.chaosproxy.ChaosEvent;
 import io.chaosproxy.Connection;
 import io.chaosproxy.Direction;
 import io.chaosproxy.Fault;
-import io.chaosproxy.fault.DropMode;
+import io.chaosproxy.spi.FaultTypes;
+import io.chaosproxy.spi.Refusal;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -275,23 +276,28 @@ final class ProxiedConnection implements IoHandler, Connection {
         closeBy("internal error", true);
     }
 
-    // ---- what stages ask for ----
+    // ---- what connection faults ask for ----
 
-    boolean delayConnect(long nanos) {
-        if (started && (connecting || closed || hanging)) {
+    /** Accepted, the upstream not contacted yet: a connection fault may still refuse it or hold its connect. */
+    boolean isNew() {
+        return !connecting && !closed && !hanging;
+    }
+
+    boolean holdConnect(long nanos) {
+        if (!isNew()) {
             return false;
         }
         connectDelayNanos = Math.max(connectDelayNanos, nanos);
         return true;
     }
 
-    void drop(DropMode mode, Fault fault) {
-        if (connecting || closed || hanging) {
-            return;   // a drop acts on new connections only
+    boolean refuse(Refusal how, Fault fault, String detail) {
+        if (!isNew()) {
+            return false;   // only a new connection can be refused
         }
         route.counters().dropped();
-        faultInjected(fault, "mode=" + mode.wireName());
-        switch (mode) {
+        faultInjected(fault, detail);
+        switch (how) {
             case CLOSE -> closeBy("dropped", false);
             case RESET -> closeBy("dropped", true);
             case HANG -> {
@@ -300,6 +306,7 @@ final class ProxiedConnection implements IoHandler, Connection {
                 client.want(SelectionKey.OP_READ, true);
             }
         }
+        return true;
     }
 
     private void drainHangingClient() {
@@ -385,6 +392,11 @@ final class ProxiedConnection implements IoHandler, Connection {
         }
         upstreamPipe.discardAll();
         downstreamPipe.discardAll();
+        for (FaultEntry entry : entries) {
+            if (entry.connectionStage != null) {
+                entry.connectionStage.stop();
+            }
+        }
         // Off the route's list before either side can see the close, so nobody who saw it still finds it live.
         route.connectionClosed(this);
         if (resetClient) {
@@ -466,15 +478,17 @@ final class ProxiedConnection implements IoHandler, Connection {
     private void addEntry(Fault fault, boolean own) {
         // Toxicity is rolled (always, so that one roll never shifts the next) each time a fault starts on a link.
         boolean active = random.nextDouble() < fault.toxicity();
-        FaultEntry entry = new FaultEntry(fault, this, own, active);
+        FaultEntry entry = new FaultEntry(fault, FaultTypes.of(fault), this, own, active);
         int position = own ? entries.size() : lastRouteEntryIndex() + 1;
-        if (active) {
-            if (appliesTo(fault, Direction.DOWNSTREAM)) {
-                StageContext after = own ? downstreamPipe.tail() : lastStageBefore(position, false);
+        if (active && entry.type().actsOnConnection()) {
+            addConnectionStage(entry);
+        } else if (active) {
+            if (fault.direction().covers(Direction.DOWNSTREAM)) {
+                StageLink after = own ? downstreamPipe.tail() : lastStageBefore(position, false);
                 entry.downstreamStage = downstreamPipe.insertAfter(entry, after, random.split());
             }
-            if (appliesTo(fault, Direction.UPSTREAM)) {
-                StageContext after = own ? upstreamPipe.tail() : lastStageBefore(position, true);
+            if (fault.direction().covers(Direction.UPSTREAM)) {
+                StageLink after = own ? upstreamPipe.tail() : lastStageBefore(position, true);
                 entry.upstreamStage = upstreamPipe.insertAfter(entry, after, random.split());
             }
         }
@@ -490,14 +504,16 @@ final class ProxiedConnection implements IoHandler, Connection {
         // decides again. The roll is drawn either way, so the decisions after it do not depend on which it was.
         boolean rolled = random.nextDouble() < fault.toxicity();
         boolean active = fault.toxicity() == old.fault().toxicity() ? old.active : rolled;
-        FaultEntry entry = new FaultEntry(fault, this, old.own, active);
-        if (active) {
-            if (appliesTo(fault, Direction.DOWNSTREAM)) {
-                StageContext after = old.downstreamStage != null ? old.downstreamStage : lastStageBefore(position, false);
+        FaultEntry entry = new FaultEntry(fault, FaultTypes.of(fault), this, old.own, active);
+        if (active && entry.type().actsOnConnection()) {
+            addConnectionStage(entry);
+        } else if (active) {
+            if (fault.direction().covers(Direction.DOWNSTREAM)) {
+                StageLink after = old.downstreamStage != null ? old.downstreamStage : lastStageBefore(position, false);
                 entry.downstreamStage = downstreamPipe.insertAfter(entry, after, random.split());
             }
-            if (appliesTo(fault, Direction.UPSTREAM)) {
-                StageContext after = old.upstreamStage != null ? old.upstreamStage : lastStageBefore(position, true);
+            if (fault.direction().covers(Direction.UPSTREAM)) {
+                StageLink after = old.upstreamStage != null ? old.upstreamStage : lastStageBefore(position, true);
                 entry.upstreamStage = upstreamPipe.insertAfter(entry, after, random.split());
             }
         }
@@ -508,9 +524,10 @@ final class ProxiedConnection implements IoHandler, Connection {
         }
     }
 
-    /** Faults applied once per connection sit in the downstream pipe, whatever their direction. */
-    private static boolean appliesTo(Fault fault, Direction stream) {
-        return fault.perDirection() ? fault.direction().covers(stream) : stream == Direction.DOWNSTREAM;
+    /** A connection fault acts once per connection, whatever its direction: no pipe sees it. */
+    private void addConnectionStage(FaultEntry entry) {
+        entry.connectionStage = new ConnectionFaultLink(entry, loop, random.split());
+        entry.connectionStage.create();
     }
 
     private void removeEntry(FaultEntry entry) {
@@ -519,6 +536,9 @@ final class ProxiedConnection implements IoHandler, Connection {
     }
 
     private void removeStages(FaultEntry entry) {
+        if (entry.connectionStage != null) {
+            entry.connectionStage.remove();
+        }
         if (entry.upstreamStage != null) {
             upstreamPipe.remove(entry.upstreamStage);
         }
@@ -528,6 +548,9 @@ final class ProxiedConnection implements IoHandler, Connection {
     }
 
     private void startStages(FaultEntry entry) {
+        if (entry.connectionStage != null && !closed) {
+            entry.connectionStage.start();
+        }
         if (entry.downstreamStage != null && !closed) {
             entry.downstreamStage.guarded(entry.downstreamStage.stage::onStart);
         }
@@ -547,9 +570,9 @@ final class ProxiedConnection implements IoHandler, Connection {
     }
 
     /** The stage, in the given pipe, of the last entry before {@code position} that has one there. */
-    private StageContext lastStageBefore(int position, boolean upstreamPipeWanted) {
+    private StageLink lastStageBefore(int position, boolean upstreamPipeWanted) {
         for (int i = position - 1; i >= 0; i--) {
-            StageContext stage = upstreamPipeWanted ? entries.get(i).upstreamStage : entries.get(i).downstreamStage;
+            StageLink stage = upstreamPipeWanted ? entries.get(i).upstreamStage : entries.get(i).downstreamStage;
             if (stage != null) {
                 return stage;
             }
@@ -619,7 +642,7 @@ final class ProxiedConnection implements IoHandler, Connection {
 
     @Override
     public void addFault(Fault fault) {
-        java.util.Objects.requireNonNull(fault, "fault");
+        FaultTypes.of(fault);   // fails now, in the caller, for a fault nobody registered
         loop.runFromAnywhere(() -> {
             if (closed) {
                 return;   // it may end at any moment: adding to a closed connection is harmless

@@ -1,6 +1,7 @@
 package io.chaosproxy.internal;
 
 import io.chaosproxy.Fault;
+import io.chaosproxy.spi.FaultTypes;
 import java.util.List;
 
 /**
@@ -17,5 +18,6 @@ public record RouteConfig(String name, int localPort, HostPort upstream, List<Fa
 
     public RouteConfig {
         faults = List.copyOf(faults);
+        faults.forEach(FaultTypes::of);
     }
 }

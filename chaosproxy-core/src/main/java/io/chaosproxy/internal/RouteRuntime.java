@@ -2,6 +2,7 @@ package io.chaosproxy.internal;
 
 import io.chaosproxy.Connection;
 import io.chaosproxy.Fault;
+import io.chaosproxy.spi.FaultTypes;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -197,6 +198,7 @@ public final class RouteRuntime implements IoHandler {
     }
 
     public void addFault(Fault fault) {
+        FaultTypes.of(fault);   // fails now, in the caller, for a fault nobody registered
         synchronized (lock) {
             if (indexOf(fault.name()) >= 0) {
                 throw new IllegalArgumentException("route '" + config.name() + "': a fault named '" + fault.name()
@@ -210,6 +212,7 @@ public final class RouteRuntime implements IoHandler {
     }
 
     public void updateFault(Fault fault) {
+        FaultTypes.of(fault);   // fails now, in the caller, for a fault nobody registered
         synchronized (lock) {
             int index = indexOf(fault.name());
             if (index < 0) {
@@ -243,6 +246,7 @@ public final class RouteRuntime implements IoHandler {
      */
     public void setFaults(List<Fault> next) {
         List<Fault> copy = List.copyOf(next);
+        copy.forEach(FaultTypes::of);
         java.util.Set<String> names = new java.util.HashSet<>();
         for (Fault fault : copy) {
             if (!names.add(fault.name())) {

@@ -8,9 +8,11 @@ import io.chaosproxy.ChaosEvent;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Fault;
 import io.chaosproxy.fault.Envelope;
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Chunk;
+import io.chaosproxy.spi.FaultType;
+import io.chaosproxy.spi.TypedFault;
+import io.chaosproxy.spi.Stage;
+import io.chaosproxy.spi.StageContext;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -94,7 +96,16 @@ class LoopAttackTest {
     }
 
     /** A fault whose stage throws on its second chunk; put behind a latency it is called from a timer. */
-    record Exploding() implements Fault {
+    record Exploding() implements TypedFault {
+        /** A test's own fault, through the SPI as a user's would; a TypedFault, so unregistered. */
+        static final FaultType<Exploding> TYPE = FaultType.dataFault("exploding", Exploding.class, Exploding::stage)
+                .make(values -> new Exploding()).build();
+
+        @Override
+        public FaultType<?> faultType() {
+            return TYPE;
+        }
+
         @Override
         public String type() {
             return "exploding";
@@ -115,8 +126,7 @@ class LoopAttackTest {
             return Map.of();
         }
 
-        @Override
-        public Stage newStage(StageContext context) {
+        private static Stage stage(Exploding fault, StageContext context) {
             return new Stage() {
                 private int chunks;
 

@@ -7,9 +7,12 @@ import io.chaosproxy.ChaosEvent;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Fault;
 import io.chaosproxy.fault.Envelope;
-import io.chaosproxy.internal.Chunk;
-import io.chaosproxy.internal.Stage;
-import io.chaosproxy.internal.StageContext;
+import io.chaosproxy.spi.Chunk;
+import io.chaosproxy.spi.Attribute;
+import io.chaosproxy.spi.FaultType;
+import io.chaosproxy.spi.TypedFault;
+import io.chaosproxy.spi.Stage;
+import io.chaosproxy.spi.StageContext;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -28,9 +31,21 @@ class StageFailureAttackTest {
     /** Where the stage of {@link Failing} throws. */
     enum Where { NEW_STAGE, FORWARDS_UNCHANGED, ON_START, ON_REMOVE }
 
-    record Failing(Where where, Envelope envelope) implements Fault {
+    record Failing(Where where, Envelope envelope) implements TypedFault {
+        /** A test's own fault, through the SPI as a user's would; a TypedFault, so unregistered. */
+        static final FaultType<Failing> TYPE = FaultType.dataFault("failing", Failing.class, Failing::stage)
+                .attribute(Attribute.choice("where", java.util.Arrays.stream(Where.values()).map(Enum::name)
+                        .map(String::toLowerCase).toList(), (Failing f) -> f.where().name().toLowerCase()))
+                .make(values -> new Failing(Where.valueOf(values.choice("where").toUpperCase())))
+                .build();
+
         Failing(Where where) {
             this(where, Envelope.DEFAULT.withName("failing"));
+        }
+
+        @Override
+        public FaultType<?> faultType() {
+            return TYPE;
         }
 
         @Override
@@ -48,8 +63,8 @@ class StageFailureAttackTest {
             return Map.of();
         }
 
-        @Override
-        public Stage newStage(StageContext context) {
+        private static Stage stage(Failing fault, StageContext context) {
+            Where where = fault.where();
             if (where == Where.NEW_STAGE) {
                 throw new IllegalStateException("attack2: newStage fails");
             }

@@ -130,7 +130,7 @@ final class RandomConfigs {
             }
             case 6 -> {   // a fault of another type, so its attributes no longer fit
                 if (map != null && map.containsKey("type")) {
-                    map.put("type", pick(FaultReader.TYPES, random));
+                    map.put("type", pick(FaultReader.typeNames(), random));
                 }
             }
             case 7 -> {   // a value moved to where another was

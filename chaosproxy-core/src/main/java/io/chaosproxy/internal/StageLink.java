@@ -1,37 +1,39 @@
 package io.chaosproxy.internal;
 
 import io.chaosproxy.Fault;
-import io.chaosproxy.fault.DropMode;
+import io.chaosproxy.spi.Chunk;
+import io.chaosproxy.spi.Stage;
+import io.chaosproxy.spi.StageContext;
+import io.chaosproxy.spi.StageTimer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * What a {@link Stage} may do to the stream it sits in and to its connection: pass chunks on now or later,
- * hold them, split them, pause the source, end, close or reset the connection, and report what it injected.
- * The context owns every chunk it delays or holds and keeps them in order: when the stage is removed, they
- * move on, in order, so no fault loses bytes it was not asked to lose. Loop thread only.
+ * One link of a pipe's chain: a {@link Stage} and the {@link StageContext} it works through. The link owns every
+ * chunk its stage delays or holds and keeps them in order: when the stage is removed, they move on, in order,
+ * so no fault loses bytes it was not asked to lose. Loop thread only.
  */
-public final class StageContext {
+final class StageLink implements StageContext {
     private final Pipe pipe;
     private final FaultEntry entry;
     private final EventLoop loop;
     private final SplittableRandom random;
     Stage stage;
-    StageContext next;                   // null: the sink is next
-    private ArrayDeque<Chunk> delayed;   // made on first use, so a fault that delays nothing holds nothing
+    StageLink next;                   // null: the sink is next
+    private ArrayDeque<PooledChunk> delayed;   // made on first use, so a fault that delays nothing holds nothing
     private Timer delayTimer;
     private long lastDueNanos;
-    private ArrayDeque<Chunk> held;
-    private List<StageTimer> timers;
+    private ArrayDeque<PooledChunk> held;
+    private List<LoopStageTimer> timers;
     private boolean pausingSource;
     private boolean removed;
     private Runnable resumeWhenRoom;
     boolean actsOnData;                  // the stage's forwardsEveryChunkUnchanged(), negated, asked once
     private Runnable resumeTask;
 
-    StageContext(Pipe pipe, FaultEntry entry, EventLoop loop, SplittableRandom random) {
+    StageLink(Pipe pipe, FaultEntry entry, EventLoop loop, SplittableRandom random) {
         this.pipe = pipe;
         this.entry = entry;
         this.loop = loop;
@@ -39,8 +41,9 @@ public final class StageContext {
         this.lastDueNanos = loop.nanoTime();
     }
 
-    /** Passes the chunk on now, behind any chunk this stage still delays. */
-    public void forward(Chunk chunk) {
+    @Override
+    public void forward(Chunk given) {
+        PooledChunk chunk = PooledChunk.of(given);
         if (passOnIfRemoved(chunk)) {
             return;
         }
@@ -51,11 +54,9 @@ public final class StageContext {
         }
     }
 
-    /**
-     * Passes the chunk on at {@code dueNanos} ({@link System#nanoTime()} time), or right after the chunk in
-     * front of it if that one is due later: chunks never overtake each other.
-     */
-    public void forwardAt(long dueNanos, Chunk chunk) {
+    @Override
+    public void forwardAt(long dueNanos, Chunk given) {
+        PooledChunk chunk = PooledChunk.of(given);
         if (passOnIfRemoved(chunk)) {
             return;
         }
@@ -80,8 +81,9 @@ public final class StageContext {
         }
     }
 
-    /** Keeps the chunk until the stage takes it back ({@link #pollHeld}) or is removed. */
-    public void hold(Chunk chunk) {
+    @Override
+    public void hold(Chunk given) {
+        PooledChunk chunk = PooledChunk.of(given);
         if (passOnIfRemoved(chunk)) {
             return;
         }
@@ -95,7 +97,7 @@ public final class StageContext {
      * A stage removed while it handles a chunk (a listener told of the fault removed it) must not keep that
      * chunk: what it held has moved on already, so the chunk follows at once, behind it and in order.
      */
-    private boolean passOnIfRemoved(Chunk chunk) {
+    private boolean passOnIfRemoved(PooledChunk chunk) {
         if (removed) {
             pipe.deliverTo(next, chunk);
             return true;
@@ -103,25 +105,22 @@ public final class StageContext {
         return false;
     }
 
-    /** The oldest held chunk, still held; {@code null} if none. */
+    @Override
     public Chunk peekHeld() {
         return held == null ? null : held.peekFirst();
     }
 
-    /** Takes the oldest held chunk back; {@code null} if none. */
+    @Override
     public Chunk pollHeld() {
         return held == null ? null : held.pollFirst();
     }
 
-    /**
-     * Whether the pipe has room for {@link #split} (which takes new memory). Without it, hold what is left and
-     * call {@link #whenRoomToSplit}: the memory bound counts on it.
-     */
+    @Override
     public boolean hasRoomToSplit() {
         return pipe.hasRoomToSplit(this);
     }
 
-    /** Runs {@code action} on the loop once the pipe has room to split again (unless the stage is gone by then). */
+    @Override
     public void whenRoomToSplit(Runnable action) {
         resumeWhenRoom = action;
         pipe.waitForRoom(this);
@@ -140,22 +139,23 @@ public final class StageContext {
         return resumeTask;
     }
 
-    /** Cuts the first {@code bytes} bytes off {@code chunk} into a new chunk; the original keeps the rest. */
+    @Override
     public Chunk split(Chunk chunk, int bytes) {
         if (bytes <= 0 || bytes > chunk.size()) {
             throw new IllegalArgumentException("split of " + bytes + " bytes off a chunk of " + chunk.size());
         }
-        return pipe.split(chunk, bytes);
+        return pipe.split(PooledChunk.of(chunk), bytes);
     }
 
-    /** Drops the chunk's bytes: only for faults that cut the stream anyway. */
-    public void discard(Chunk chunk) {
+    @Override
+    public void discard(Chunk given) {
+        PooledChunk chunk = PooledChunk.of(given);
         pipe.discard(chunk);
     }
 
-    /** A timer whose action runs on the loop; cancelled when the stage is removed or the connection closes. */
+    @Override
     public StageTimer newTimer(Runnable action) {
-        StageTimer timer = new StageTimer(loop, () -> {
+        LoopStageTimer timer = new LoopStageTimer(loop, () -> {
             if (!removed && !pipe.isClosed()) {
                 guarded(action);
             }
@@ -167,22 +167,22 @@ public final class StageContext {
         return timer;
     }
 
-    /** The loop's clock, {@link System#nanoTime()}. */
+    @Override
     public long nanoTime() {
         return loop.nanoTime();
     }
 
-    /** When the connection was accepted, in {@link System#nanoTime()} time. */
+    @Override
     public long connectionOpenedNanos() {
         return entry.connection().openedNanos();
     }
 
-    /** This stage's own random generator, split from the connection's, which is split from the proxy's seed. */
+    @Override
     public SplittableRandom random() {
         return random;
     }
 
-    /** Stops reading from this direction's source until {@link #resumeSource} or the stage's removal. */
+    @Override
     public void pauseSource() {
         if (!pausingSource) {
             pausingSource = true;
@@ -190,6 +190,7 @@ public final class StageContext {
         }
     }
 
+    @Override
     public void resumeSource() {
         if (pausingSource) {
             pausingSource = false;
@@ -197,60 +198,41 @@ public final class StageContext {
         }
     }
 
-    /** Ends this direction after what was forwarded so far (a FIN), then closes the connection. */
-    public void endStream() {
+    @Override
+    public void endStreamThenClose(String reason) {
         pauseSource();
-        Chunk end = pipe.newEnd();
-        end.closesConnection = true;
+        PooledChunk end = pipe.newEnd();
+        end.closeReason = reason;
         forward(end);
     }
 
-    /**
-     * Closes both sides now, as a peer closing gracefully would (a server's lifetime limit): a FIN, or an RST to a
-     * side for which bytes were in flight (held, or unread in the proxy's socket) and are now lost.
-     */
+    @Override
     public void close(String reason) {
         entry.connection().closeBy(reason, false);
     }
 
-    /**
-     * Cuts the connection now, as a blackhole's timeout does: each stream its sender had not ended gets an RST,
-     * so no side takes what it got for a complete stream.
-     */
+    @Override
     public void cut(String reason) {
         entry.connection().cut(reason);
     }
 
-    /** Aborts both sides with an RST now. */
+    @Override
     public void reset(String reason) {
         entry.connection().closeBy(reason, true);
     }
 
-    /**
-     * Delays contacting the upstream by {@code nanos} from accept. Only a new connection can be delayed (in
-     * {@link Stage#onStart}); returns whether this one was.
-     */
-    public boolean delayConnect(long nanos) {
-        return entry.connection().delayConnect(nanos);
-    }
-
-    /** Drops the new connection before the upstream is contacted; ignored once it is connected. */
-    public void drop(DropMode mode) {
-        entry.connection().drop(mode, entry.fault());
-    }
-
-    /** Reports that the fault did something: logged, counted and told to listeners. */
+    @Override
     public void injected(String detail) {
         entry.connection().faultInjected(entry.fault(), detail);
     }
 
-    /** Counts bytes a fault changed (corruption). */
+    @Override
     public void bytesChanged(int count) {
         entry.connection().counters().bytesCorrupted(count);
     }
 
     /** The fault this stage applies. */
-    public Fault fault() {
+    Fault fault() {
         return entry.fault();
     }
 
@@ -272,7 +254,7 @@ public final class StageContext {
 
     private void releaseDue() {
         long now = loop.nanoTime();
-        Chunk first;
+        PooledChunk first;
         while ((first = delayed.peekFirst()) != null && first.dueNanos - now <= 0) {
             delayed.pollFirst();
             pipe.deliverTo(next, first);
@@ -286,7 +268,7 @@ public final class StageContext {
     }
 
     /** Stops the stage's timers; returns every chunk it holds, in the order they must leave. */
-    ArrayDeque<Chunk> detach() {
+    ArrayDeque<PooledChunk> detach() {
         removed = true;
         if (delayTimer != null) {
             loop.cancel(delayTimer);
@@ -297,7 +279,7 @@ public final class StageContext {
             }
         }
         resumeSource();
-        ArrayDeque<Chunk> leftovers = new ArrayDeque<>();
+        ArrayDeque<PooledChunk> leftovers = new ArrayDeque<>();
         if (delayed != null) {
             leftovers.addAll(delayed);   // forwarded by the stage already, so ahead of what it still holds
             delayed.clear();

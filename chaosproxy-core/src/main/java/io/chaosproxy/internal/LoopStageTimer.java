@@ -1,32 +1,36 @@
 package io.chaosproxy.internal;
 
+import io.chaosproxy.spi.StageTimer;
+
 /**
- * A re-armable timer of one stage, run on its connection's loop; cancelled for good when the stage is
- * removed or the connection closes.
+ * A stage's re-armable timer on its connection's loop; cancelled for good when the stage is removed or the
+ * connection closes.
  */
-public final class StageTimer {
+final class LoopStageTimer implements StageTimer {
     private final EventLoop loop;
     private final Timer timer;
 
-    StageTimer(EventLoop loop, Runnable action) {
+    LoopStageTimer(EventLoop loop, Runnable action) {
         this.loop = loop;
         this.timer = new Timer(action);
     }
 
-    /** Runs the action at {@code deadlineNanos} ({@link System#nanoTime()} time), replacing any earlier arming. */
+    @Override
     public void armAt(long deadlineNanos) {
         loop.schedule(timer, deadlineNanos);
     }
 
-    /** Runs the action {@code delayNanos} from now. */
+    @Override
     public void armIn(long delayNanos) {
         armAt(loop.nanoTime() + delayNanos);
     }
 
+    @Override
     public boolean isArmed() {
         return timer.armed;
     }
 
+    @Override
     public void cancel() {
         loop.cancel(timer);
     }

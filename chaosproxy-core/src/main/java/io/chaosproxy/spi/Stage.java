@@ -1,9 +1,9 @@
-package io.chaosproxy.internal;
+package io.chaosproxy.spi;
 
 /**
- * Applies one fault to one direction of one connection. A stage receives every chunk of its direction in
- * order, including the end-of-stream chunk, and passes each on through its {@link StageContext}, now or
- * later. It runs on its connection's loop only, so it needs no locks.
+ * Applies one data fault to one direction of one connection. A stage receives every chunk of its direction in
+ * order, including the end-of-stream chunk, and passes each on through its {@link StageContext}, now or later.
+ * It runs on its connection's event loop only, so it needs no locks, and it must never block.
  */
 public interface Stage {
 
@@ -12,8 +12,8 @@ public interface Stage {
     }
 
     /**
-     * Whether this stage passes every chunk on at once and unchanged (it acts on the connection, by timer or at
-     * start, not on data). The pipe then lets data bypass it, so such faults keep the fast path.
+     * Whether this stage passes every chunk on at once and unchanged (it acts by timer or at start, not on data).
+     * The engine then lets data bypass it, so such faults keep the fast path. Asked once.
      */
     default boolean forwardsEveryChunkUnchanged() {
         return false;
