@@ -60,7 +60,7 @@ public final class Route {
     /**
      * Adds a fault behind the others; live connections get it too (their toxicity rolled for it).
      *
-     * @throws IllegalArgumentException when the route has a fault of that name already
+     * @throws DuplicateException when the route has a fault of that name already
      */
     public Route addFault(Fault fault) {
         runtime.addFault(checkOpen(Objects.requireNonNull(fault, "fault")));
@@ -101,7 +101,7 @@ public final class Route {
      * neither list, and a fault present in both (same name, equal value) goes on undisturbed, keeping what it
      * holds and its toxicity decision.
      *
-     * @throws IllegalArgumentException when two faults share a name
+     * @throws DuplicateException when two faults share a name
      */
     public Route setFaults(List<Fault> faults) {
         Objects.requireNonNull(faults, "faults");
