@@ -228,11 +228,21 @@ public final class ChaosProxy implements AutoCloseable {
         return total;
     }
 
-    /** Resets every route: back to the faults it started with, and enabled. */
-    public void reset() {
+    /** Every route back to the faults it started with, and enabled: see {@link Route#restoreFaults()}. */
+    public void restoreFaults() {
         for (Route route : routes()) {
-            route.reset();
+            route.restoreFaults();
         }
+    }
+
+    /**
+     * The same as {@link #restoreFaults()}.
+     *
+     * @deprecated "reset" reads as a TCP reset; use {@link #restoreFaults()}
+     */
+    @Deprecated
+    public void reset() {
+        restoreFaults();
     }
 
     /**

@@ -110,12 +110,25 @@ public final class Route {
         return this;
     }
 
-    /** Back to the faults the route started with (in one step, see {@link #setFaults}), and enabled. */
-    public Route reset() {
+    /**
+     * Back to the faults the route started with (in one step, see {@link #setFaults}), and enabled: what a test
+     * changed at run time is undone. Live connections stay; nothing is sent to them.
+     */
+    public Route restoreFaults() {
         checkOpen(this);
         runtime.setFaults(runtime.config().faults());
         runtime.enable();
         return this;
+    }
+
+    /**
+     * The same as {@link #restoreFaults()}.
+     *
+     * @deprecated "reset" reads as a TCP reset, which {@link Connection#reset()} sends; use {@link #restoreFaults()}
+     */
+    @Deprecated
+    public Route reset() {
+        return restoreFaults();
     }
 
     /** Takes the route down: its port refuses connections and live connections are cut. */

@@ -114,4 +114,21 @@ class UniquenessTest {
             assertThat(proxy.routes()).extracting(Route::name).containsExactly("db", "api");
         }
     }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void resetIsKeptAsAnAliasOfRestoreFaults() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).latency(MS).start()) {
+            Route route = proxy.routes().get(0);
+            route.clearFaults().disable();
+            route.reset();
+            assertThat(route.faults()).containsExactly(Fault.latency(MS));
+            assertThat(route.isEnabled()).isTrue();
+            route.clearFaults().disable();
+            proxy.reset();
+            assertThat(route.faults()).containsExactly(Fault.latency(MS));
+            assertThat(route.isEnabled()).isTrue();
+        }
+    }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * On a class the route lives from before the first test to after the last, and is reset to these faults after
+ * On a class the route lives from before the first test to after the last, and is restored to these faults after
  * each test. On a method it lives for that test only; a method route with the name of a class route replaces
  * that route's faults for the test instead ({@code upstream} may then be left out).
  */

@@ -138,7 +138,7 @@ public final class Lifecycle {
         }
     }
 
-    /** Reports the seed of a failed test, undoes the test's routes and resets the class's routes. */
+    /** Reports the seed of a failed test, undoes the test's routes and restores the class's routes' faults. */
     public static void afterEach(ExtensionContext context, Settings settings) {
         if (!active(context.getRequiredTestClass(), settings)) {
             return;
@@ -153,7 +153,7 @@ public final class Lifecycle {
                     Annotations.describe(context.getRequiredTestMethod()), SEED_PROPERTY, seed, seed);
         }
         own.ifPresent(ProxyScope::close);   // before the next test starts, not whenever JUnit ends the scope
-        nearest(context.getParent()).ifPresent(scope -> scope.proxy().reset());
+        nearest(context.getParent()).ifPresent(scope -> scope.proxy().restoreFaults());
     }
 
     /**
@@ -297,7 +297,7 @@ public final class Lifecycle {
             throw new ExtensionConfigurationException(spec.label() + ": localPort " + spec.localPort()
                     + " differs from the class route's " + route.localPort() + "; an override changes faults only");
         }
-        route.setFaults(spec.faults());   // in one step; afterEach's reset() brings the declared faults back
+        route.setFaults(spec.faults());   // in one step; afterEach's restoreFaults() brings the declared ones back
     }
 
     private static Route find(ChaosProxy proxy, String name) {
