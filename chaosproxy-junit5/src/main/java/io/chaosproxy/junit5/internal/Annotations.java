@@ -1,6 +1,7 @@
 package io.chaosproxy.junit5.internal;
 
 import io.chaosproxy.Fault;
+import io.chaosproxy.config.DurationText;
 import io.chaosproxy.junit5.ChaosRoute;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
@@ -43,10 +44,15 @@ final class Annotations {
         return specs;
     }
 
+    @SuppressWarnings("deprecation")   // reads latencyMs and jitterMs, the deprecated twins of latency and jitter
     private static List<Fault> faults(ChaosRoute route, String label) {
         try {
-            if (route.jitterMs() != 0 && route.latencyMs() == 0) {
-                throw new IllegalArgumentException("jitterMs " + route.jitterMs() + " needs a latencyMs");
+            Duration latency = duration("latency", route.latency(), "latencyMs", route.latencyMs());
+            Duration jitter = duration("jitter", route.jitter(), "jitterMs", route.jitterMs());
+            if (jitter != null && latency == null) {
+                throw new IllegalArgumentException(route.jitter().isBlank()
+                        ? "jitterMs " + route.jitterMs() + " needs a latencyMs"
+                        : "jitter \"" + route.jitter() + "\" needs a latency");
             }
             if (!(route.toxicity() >= 0.0 && route.toxicity() <= 1.0)) {
                 throw new IllegalArgumentException("toxicity " + route.toxicity() + " is outside 0.0..1.0");
@@ -62,8 +68,8 @@ final class Annotations {
                 }
                 faults.add(Fault.drop(route.dropRate()));
             }
-            if (route.latencyMs() != 0) {
-                faults.add(Fault.latency(Duration.ofMillis(route.latencyMs())).jitter(Duration.ofMillis(route.jitterMs())));
+            if (latency != null) {
+                faults.add(Fault.latency(latency).jitter(jitter != null ? jitter : Duration.ZERO));
             }
             if (route.bandwidth() >= 0) {
                 faults.add(Fault.bandwidth(route.bandwidth()));
@@ -72,6 +78,28 @@ final class Annotations {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ExtensionConfigurationException(label + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A duration given as text ({@code latency = "100ms"}, read by the one duration grammar) or as its
+     * deprecated twin in milliseconds; null for none (empty, or zero as the twin's default says).
+     */
+    private static Duration duration(String key, String text, String twin, long millis) {
+        if (!text.isBlank() && millis != 0) {
+            throw new IllegalArgumentException(twin + " " + millis + " is given with " + key + " too; give " + key
+                    + " alone");
+        }
+        Duration value;
+        if (!text.isBlank()) {
+            try {
+                value = DurationText.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + " " + e.getMessage(), e);
+            }
+        } else {
+            value = Duration.ofMillis(millis);   // a negative one is the fault's to reject, naming it
+        }
+        return value.isZero() ? null : value;
     }
 
     /** {@code Outer.Inner} for a class, {@code Outer.Inner.method()} for a method. */
