@@ -7,13 +7,14 @@ import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-/** Reads {@code @ChaosRoute}s into {@link RouteSpec}s, checking every value before anything starts. */
+/**
+ * Reads {@code @ChaosRoute}s into {@link RouteSpec}s, checking every value before anything starts. Names and
+ * ports that must be unique are the core's to check, when the routes are added (see {@link Lifecycle}).
+ */
 final class Annotations {
     private Annotations() {
     }
@@ -21,19 +22,8 @@ final class Annotations {
     static List<RouteSpec> routes(AnnotatedElement element) {
         String where = "@ChaosRoute on " + describe(element);
         List<RouteSpec> specs = new ArrayList<>();
-        Map<Integer, Integer> ports = new HashMap<>();
         for (ChaosRoute route : AnnotationSupport.findRepeatableAnnotations(element, ChaosRoute.class)) {
             String name = route.name().isBlank() ? null : route.name();
-            for (RouteSpec other : specs) {
-                if (name != null && name.equals(other.name())) {
-                    throw new ExtensionConfigurationException(where + ": route name '" + name
-                            + "' is declared twice; route names must be unique");
-                }
-            }
-            if (route.localPort() != 0 && ports.put(route.localPort(), specs.size()) != null) {
-                throw new ExtensionConfigurationException(where + ": localPort " + route.localPort()
-                        + " is declared twice; use another port or 0 for an ephemeral one");
-            }
             String label = where + ": route '" + (name != null ? name : "route-" + specs.size()) + "'";
             List<Fault> faults = faults(route, label);
             String upstream = route.upstream();
