@@ -110,7 +110,8 @@ class UniquenessTest {
             proxy.checkRoute("api", apiPort, "127.0.0.1:1");
             assertThatThrownBy(() -> proxy.checkRoute("db", 0, "nocolon"))
                     .isNotInstanceOf(DuplicateException.class).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("route 'db': upstream \"nocolon\" has no port; expected host:port, ip:port or [ipv6]:port");
+                    .hasMessage("route 'db': upstream \"nocolon\" has no port;"
+                            + " expected host:port, ip:port or [ipv6]:port");
             assertThat(proxy.routes()).extracting(Route::name).containsExactly("db", "api");
         }
     }

@@ -21,7 +21,8 @@ class DuplicatesTest {
     @Test
     void aNameTwiceOnAMethodFailsThatTestAndNamesTheCheck() {
         assertThat(testFailure(TwiceOnAMethod.class))
-                .contains("@ChaosRoute on DuplicatesTest.TwiceOnAMethod.test()", "route name 'cache' is declared twice",
+                .contains("@ChaosRoute on DuplicatesTest.TwiceOnAMethod.test()",
+                        "route name 'cache' is declared twice",
                         "route 'cache': name is used by routes[1] too");   // the core's words, as the cause
     }
 

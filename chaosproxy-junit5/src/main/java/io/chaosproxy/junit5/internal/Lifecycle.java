@@ -310,7 +310,8 @@ public final class Lifecycle {
     private static String declaredTwice(RouteSpec spec, Kind kind, String value) {
         return kind == Kind.ROUTE_NAME
                 ? spec.where() + ": route name '" + value + "' is declared twice; route names must be unique"
-                : spec.where() + ": localPort " + value + " is declared twice; use another port or 0 for an ephemeral one";
+                : spec.where() + ": localPort " + value + " is declared twice; use another port or 0 for an"
+                        + " ephemeral one";
     }
 
     private static void configure(RouteBuilder builder, RouteSpec spec) {
