@@ -199,7 +199,7 @@ final class BuilderReader {
                     problems.add(path, faultNodes.get(i), "name \"" + fault.name() + "\" is used by "
                             + (other < shortcuts ? "this route's dropRate or latencyMs"
                             : "faults[" + positions.get(other - shortcuts) + "]") + " too; give it another name");
-                    continue;   // as the first one keeps the name, so the next clash names it
+                    continue;   // the first keeps the name: a third one is reported against it too
                 }
                 faults.add(fault);
                 positions.add(i);
