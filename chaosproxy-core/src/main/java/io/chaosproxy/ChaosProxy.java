@@ -7,13 +7,13 @@ import io.chaosproxy.internal.Check;
 import io.chaosproxy.internal.Engine;
 import io.chaosproxy.internal.EngineSettings;
 import io.chaosproxy.internal.RouteConfig;
+import io.chaosproxy.internal.RouteRules;
 import io.chaosproxy.internal.RouteRuntime;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +103,8 @@ public final class ChaosProxy implements AutoCloseable {
      *
      * <pre>{@code proxy.addRoute(0, "127.0.0.1:6379", r -> r.name("redis").latency(Duration.ofMillis(50)));}</pre>
      *
-     * @throws IllegalArgumentException for an invalid route, or a name or port another route has
+     * @throws DuplicateException       when another route has its name or fixed port
+     * @throws IllegalArgumentException for any other invalid value
      * @throws IllegalStateException    when the port is in use, or the proxy is closed
      */
     public Route addRoute(int localPort, String upstream, Consumer<RouteBuilder> configure) {
@@ -133,16 +134,7 @@ public final class ChaosProxy implements AutoCloseable {
             if (closed.get()) {
                 throw new IllegalStateException("the proxy is closed; start a new one to add routes");
             }
-            if (routes.containsKey(config.name())) {
-                throw new IllegalArgumentException("route '" + config.name() + "': name is used by another route;"
-                        + " route names must be unique");
-            }
-            for (Route other : routes.values()) {
-                if (config.localPort() != 0 && other.localPort() == config.localPort()) {
-                    throw new IllegalArgumentException("route '" + config.name() + "': localPort "
-                            + config.localPort() + " is used by route '" + other.name() + "' too; use another port or 0");
-                }
-            }
+            rulesOfRoutesBut(null).claim(routes.size(), config.name(), config.localPort());
             // Binding waits for the acceptor only, which never waits and runs no user code: safe under the lock.
             route = new Route(engine.addRoute(config), closed::get, () -> startedNanos);
             if (!builder.isEnabled()) {
@@ -154,6 +146,37 @@ public final class ChaosProxy implements AutoCloseable {
         log.info("chaos-proxy route={} added listening={} upstream={}", route.name(), route.localAddress(),
                 route.upstream());
         return route;
+    }
+
+    /**
+     * Checks, changing nothing, that a route named {@code name} on {@code localPort} to {@code upstream} could
+     * take the place of the route of that name (or join the proxy, when there is none): the port's range, the
+     * upstream's form, and that no other route has the port. For a caller that must remove a route before it
+     * adds the replacement (an admin API moving a route to another port): a replacement bound to be refused
+     * then leaves the old route as it was. Whether another program holds the port only binding can tell.
+     *
+     * @throws DuplicateException       when another route has the port
+     * @throws IllegalArgumentException for a port outside 0..65535 or a malformed upstream
+     */
+    public void checkRoute(String name, int localPort, String upstream) {
+        Objects.requireNonNull(name, "name");
+        RouteConfig config = new RouteBuilder(null, 0, name, localPort, upstream).config();
+        synchronized (routes) {
+            rulesOfRoutesBut(name).claim(routes.size(), config.name(), config.localPort());
+        }
+    }
+
+    /** The running routes as the rules see them, leaving out the one named {@code leftOut} (none when null). */
+    private RouteRules rulesOfRoutesBut(String leftOut) {
+        RouteRules rules = new RouteRules();
+        int position = 0;
+        for (Route route : routes.values()) {
+            if (!route.name().equals(leftOut)) {
+                rules.add(position, route.name(), route.localPort());
+            }
+            position++;
+        }
+        return rules;
     }
 
     /**
@@ -205,11 +228,21 @@ public final class ChaosProxy implements AutoCloseable {
         return total;
     }
 
-    /** Resets every route: back to the faults it started with, and enabled. */
-    public void reset() {
+    /** Every route back to the faults it started with, and enabled: see {@link Route#restoreFaults()}. */
+    public void restoreFaults() {
         for (Route route : routes()) {
-            route.reset();
+            route.restoreFaults();
         }
+    }
+
+    /**
+     * The same as {@link #restoreFaults()}.
+     *
+     * @deprecated "reset" reads as a TCP reset; use {@link #restoreFaults()}
+     */
+    @Deprecated
+    public void reset() {
+        restoreFaults();
     }
 
     /**
@@ -444,9 +477,10 @@ public final class ChaosProxy implements AutoCloseable {
         /**
          * Checks the routes, resolves every upstream and binds every route.
          *
+         * @throws DuplicateException       when two routes share a name or a fixed port
          * @throws IllegalArgumentException for an invalid route (the message names route, field and value)
-         * @throws IllegalStateException when there is no route (unless {@link #allowNoRoutes()}), or a port is in
-         *                               use (then nothing stays bound)
+         * @throws IllegalStateException    when there is no route (unless {@link #allowNoRoutes()}), or a port is in
+         *                                  use (then nothing stays bound)
          */
         public ChaosProxy start() {
             if (routes.isEmpty() && !allowNoRoutes) {
@@ -473,23 +507,11 @@ public final class ChaosProxy implements AutoCloseable {
         }
 
         private List<RouteConfig> checkedRoutes() {
-            Map<String, Integer> names = new HashMap<>();
-            Map<Integer, String> ports = new HashMap<>();
+            RouteRules rules = new RouteRules();
             List<RouteConfig> configs = new ArrayList<>();
             for (RouteBuilder route : routes) {
                 RouteConfig config = route.config();
-                Integer previous = names.putIfAbsent(config.name(), configs.size());
-                if (previous != null) {
-                    throw new IllegalArgumentException("route '" + config.name() + "': name is used by routes["
-                            + previous + "] too; route names must be unique");
-                }
-                if (config.localPort() != 0) {
-                    String other = ports.putIfAbsent(config.localPort(), config.name());
-                    if (other != null) {
-                        throw new IllegalArgumentException("route '" + config.name() + "': localPort "
-                                + config.localPort() + " is used by route '" + other + "' too; use another port or 0");
-                    }
-                }
+                rules.claim(configs.size(), config.name(), config.localPort());
                 configs.add(config);
             }
             return configs;

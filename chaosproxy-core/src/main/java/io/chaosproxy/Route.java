@@ -60,7 +60,7 @@ public final class Route {
     /**
      * Adds a fault behind the others; live connections get it too (their toxicity rolled for it).
      *
-     * @throws IllegalArgumentException when the route has a fault of that name already
+     * @throws DuplicateException when the route has a fault of that name already
      */
     public Route addFault(Fault fault) {
         runtime.addFault(checkOpen(Objects.requireNonNull(fault, "fault")));
@@ -101,7 +101,7 @@ public final class Route {
      * neither list, and a fault present in both (same name, equal value) goes on undisturbed, keeping what it
      * holds and its toxicity decision.
      *
-     * @throws IllegalArgumentException when two faults share a name
+     * @throws DuplicateException when two faults share a name
      */
     public Route setFaults(List<Fault> faults) {
         Objects.requireNonNull(faults, "faults");
@@ -110,12 +110,25 @@ public final class Route {
         return this;
     }
 
-    /** Back to the faults the route started with (in one step, see {@link #setFaults}), and enabled. */
-    public Route reset() {
+    /**
+     * Back to the faults the route started with (in one step, see {@link #setFaults}), and enabled: what a test
+     * changed at run time is undone. Live connections stay; nothing is sent to them.
+     */
+    public Route restoreFaults() {
         checkOpen(this);
         runtime.setFaults(runtime.config().faults());
         runtime.enable();
         return this;
+    }
+
+    /**
+     * The same as {@link #restoreFaults()}.
+     *
+     * @deprecated "reset" reads as a TCP reset, which {@link Connection#reset()} sends; use {@link #restoreFaults()}
+     */
+    @Deprecated
+    public Route reset() {
+        return restoreFaults();
     }
 
     /** Takes the route down: its port refuses connections and live connections are cut. */

@@ -2,6 +2,7 @@ package io.chaosproxy;
 
 import io.chaosproxy.internal.HostPort;
 import io.chaosproxy.internal.RouteConfig;
+import io.chaosproxy.internal.RouteRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,16 @@ public final class RouteBuilder {
     private boolean resolveOnConnect;
 
     RouteBuilder(ChaosProxy.Builder proxy, int index, int localPort, String upstream) {
+        this(proxy, index, null, localPort, upstream);
+    }
+
+    /** A route named at once, so that a bad port or upstream is reported under its name; {@code name} may be null. */
+    RouteBuilder(ChaosProxy.Builder proxy, int index, String name, int localPort, String upstream) {
         this.proxy = proxy;
         this.index = index;
+        if (name != null) {
+            name(name);
+        }
         if (localPort < 0 || localPort > 65535) {
             throw new IllegalArgumentException(label() + ": localPort " + localPort
                     + " is outside 0..65535; use 0 for an ephemeral port");
@@ -72,16 +81,11 @@ public final class RouteBuilder {
     /**
      * Adds a fault behind the ones added before.
      *
-     * @throws IllegalArgumentException when the route has a fault of that name already
+     * @throws DuplicateException when the route has a fault of that name already
      */
     public RouteBuilder fault(Fault fault) {
         Objects.requireNonNull(fault, "fault");
-        for (Fault existing : faults) {
-            if (existing.name().equals(fault.name())) {
-                throw new IllegalArgumentException(label() + ": a fault named '" + fault.name()
-                        + "' exists already; give the second one another name with named(...)");
-            }
-        }
+        RouteRules.checkNewFault(effectiveName(), faults, fault);
         faults.add(fault);
         return this;
     }
@@ -198,7 +202,7 @@ public final class RouteBuilder {
     }
 
     private String effectiveName() {
-        return name != null ? name : "route-" + index;
+        return name != null ? name : RouteRules.defaultName(index);
     }
 
     private String label() {

@@ -196,7 +196,7 @@ class ConcurrentControlTest {
                 case 5 -> route.disable();
                 case 6 -> route.enable();
                 case 7 -> route.closeConnections();
-                case 8 -> route.reset();
+                case 8 -> route.restoreFaults();
                 case 9 -> {
                     List<Connection> live = route.connections();
                     if (!live.isEmpty()) {

@@ -123,7 +123,7 @@ class RuntimeFaultsTest {
     }
 
     @Test
-    void resetRestoresTheDeclaredFaultsAndEnablesTheRouteAgain() throws Exception {
+    void restoreFaultsBringsBackTheDeclaredFaultsAndEnablesTheRouteAgain() throws Exception {
         try (TcpServer upstream = TcpServer.echo();
                 ChaosProxy proxy = ChaosProxy.builder()
                         .route(0, upstream.address()).name("one").latency(Duration.ofMillis(200))
@@ -137,7 +137,7 @@ class RuntimeFaultsTest {
             two.removeFault("quiet").addFault(Fault.latency(Duration.ofMillis(1)).named("extra")).disable();
             assertThat(one.isEnabled()).isFalse();
 
-            proxy.reset();
+            proxy.restoreFaults();
             assertThat(one.faults()).isEqualTo(declaredOne);
             assertThat(two.faults()).isEqualTo(declaredTwo);
             assertThat(one.isEnabled()).isTrue();
@@ -147,7 +147,7 @@ class RuntimeFaultsTest {
             }
 
             one.clearFaults().disable();
-            one.reset();
+            one.restoreFaults();
             assertThat(one.faults()).isEqualTo(declaredOne);
             try (Socket client = Sockets.connect(one)) {
                 assertThat(roundTripMillis(client, 10)).isBetween(200L, 900L);

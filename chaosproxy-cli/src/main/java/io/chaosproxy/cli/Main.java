@@ -3,18 +3,18 @@ package io.chaosproxy.cli;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Route;
 import io.chaosproxy.cli.admin.AdminServer;
+import io.chaosproxy.config.DurationText;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,7 +59,8 @@ public final class Main implements Callable<Integer> {
     String bind;
 
     @Option(names = {"--shutdown-timeout"}, paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long live connections may finish after a signal (default: the config's, else 2s).")
+            description = "How long live connections may finish after a signal: 250ms, 2s, 1.5m... or whole"
+                    + " milliseconds (default: the config's, else 2s).")
     Duration shutdownTimeout;
 
     @Option(names = {"--seed"}, paramLabel = "LONG", description = "Seed of every random decision, to replay a run.")
@@ -256,24 +257,18 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** {@code 250ms}, {@code 2s}, {@code 1m}, or a number of milliseconds. */
+    /**
+     * A duration in the one grammar of config files ({@link DurationText}: {@code 250ms}, {@code 2s},
+     * {@code 1.5m}...), or a bare whole number of milliseconds, as this option has always taken.
+     */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m)?");
-
         @Override
         public Duration convert(String value) {
-            Matcher m = FORMAT.matcher(value.trim());
-            if (!m.matches()) {
-                throw new CommandLine.TypeConversionException("\"" + value + "\" is not a duration;"
-                        + " expected e.g. 250ms, 2s or 1m");
+            try {
+                return DurationText.parse(value, ChronoUnit.MILLIS);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            long amount = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "ms" : m.group(2);
-            return switch (unit) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofMillis(amount);
-            };
         }
     }
 }

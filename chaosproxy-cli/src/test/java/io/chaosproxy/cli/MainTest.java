@@ -73,6 +73,19 @@ class MainTest {
     }
 
     @Test
+    void shutdownTimeoutReadsTheOneDurationGrammarAndBareMilliseconds() throws Exception {
+        Main.DurationConverter converter = new Main.DurationConverter();
+        assertThat(converter.convert("500")).isEqualTo(java.time.Duration.ofMillis(500));   // as it always did
+        assertThat(converter.convert("2s")).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(converter.convert("1.5m")).isEqualTo(java.time.Duration.ofSeconds(90));   // as config files
+        assertThat(converter.convert("250us")).isEqualTo(java.time.Duration.ofNanos(250_000));
+        assertThat(main.run("--shutdown-timeout", "1.5x")).isEqualTo(2);
+        assertThat(err()).contains("\"1.5x\" is not a duration", "\"250ms\"", "or a whole number of milliseconds");
+        assertThat(main.run("--shutdown-timeout", "25h")).isEqualTo(2);
+        assertThat(err()).contains("\"25h\" is too long; at most 24h");
+    }
+
+    @Test
     void verboseAndQuietTogetherExitTwo() {
         assertThat(main.run("--verbose", "--quiet", "--no-admin")).isEqualTo(2);
         assertThat(err()).contains("--verbose", "--quiet");

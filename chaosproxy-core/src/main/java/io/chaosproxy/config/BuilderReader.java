@@ -4,11 +4,10 @@ import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Fault;
 import io.chaosproxy.RouteBuilder;
 import io.chaosproxy.internal.HostPort;
+import io.chaosproxy.internal.RouteRules;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -125,8 +124,7 @@ final class BuilderReader {
             problems.add(original ? "" : "routes", list, "the list of routes is empty; add at least one route");
         }
         List<RouteSpec> routes = new ArrayList<>();
-        Map<Integer, Integer> ports = new HashMap<>();
-        Map<String, Integer> names = new HashMap<>();
+        RouteRules rules = new RouteRules();
         for (int i = 0; i < items.size(); i++) {
             String path = "routes[" + i + "]";
             ConfigObject route = ConfigObject.of(items.get(i), path, problems);
@@ -134,18 +132,18 @@ final class BuilderReader {
                 continue;
             }
             RouteSpec spec = route(route, original);
-            Integer sameName = names.putIfAbsent(spec.name() != null ? spec.name() : "route-" + i, i);
+            String name = spec.name() != null ? spec.name() : RouteRules.defaultName(i);
+            RouteRules.Clash sameName = rules.nameClash(name);
             if (sameName != null) {
-                route.problem("name", "\"" + (spec.name() != null ? spec.name() : "route-" + i) + "\" is used by routes["
-                        + sameName + "] too; route names must be unique");
+                route.problem("name", "\"" + name + "\" is used by routes[" + sameName.otherPosition()
+                        + "] too; route names must be unique");
             }
-            if (spec.localPort() > 0) {
-                Integer samePort = ports.putIfAbsent(spec.localPort(), i);
-                if (samePort != null) {
-                    route.problem("localPort", spec.localPort() + " is used by routes[" + samePort
-                            + "] too; give each route its own port" + (original ? "" : " (or 0 for an ephemeral one)"));
-                }
+            RouteRules.Clash samePort = rules.portClash(name, spec.localPort());
+            if (samePort != null) {
+                route.problem("localPort", spec.localPort() + " is used by routes[" + samePort.otherPosition()
+                        + "] too; give each route its own port" + (original ? "" : " (or 0 for an ephemeral one)"));
             }
+            rules.add(i, name, spec.localPort());
             routes.add(spec);
         }
         return routes;
@@ -187,23 +185,24 @@ final class BuilderReader {
         }
         List<Node> faultNodes = route.list("faults", false, "expected a list of faults, each {type, attributes...}");
         if (faultNodes != null) {
-            Map<String, Integer> faultNames = new HashMap<>();
-            for (Fault shortcut : faults) {
-                faultNames.put(shortcut.name(), -1);
-            }
+            int shortcuts = faults.size();
+            List<Integer> positions = new ArrayList<>();   // each fault's index in the file's faults list
             for (int i = 0; i < faultNodes.size(); i++) {
                 String path = route.child("faults") + "[" + i + "]";
                 Fault fault = FaultReader.read(faultNodes.get(i), path, problems);
                 if (fault == null) {
                     continue;
                 }
-                Integer same = faultNames.putIfAbsent(fault.name(), i);
+                RouteRules.Clash same = RouteRules.faultClash(name == null ? "" : name, faults, fault);
                 if (same != null) {
+                    int other = same.otherPosition();
                     problems.add(path, faultNodes.get(i), "name \"" + fault.name() + "\" is used by "
-                            + (same < 0 ? "this route's dropRate or latencyMs" : "faults[" + same + "]")
-                            + " too; give it another name");
+                            + (other < shortcuts ? "this route's dropRate or latencyMs"
+                            : "faults[" + positions.get(other - shortcuts) + "]") + " too; give it another name");
+                    continue;   // the first keeps the name: a third one is reported against it too
                 }
                 faults.add(fault);
+                positions.add(i);
             }
         }
         route.finish();

@@ -240,11 +240,11 @@ final class ConfigObject {
             return null;
         }
         if (!isScalar(text, Tag.STR)) {
-            problems.add(child(key), text, describe(text) + " is not a duration; " + Durations.EXPECTED);
+            problems.add(child(key), text, describe(text) + " is not a duration; " + DurationText.EXPECTED);
             return null;
         }
         try {
-            return Durations.parse(((ScalarNode) text).getValue());
+            return DurationText.parse(((ScalarNode) text).getValue());
         } catch (IllegalArgumentException e) {
             problems.add(child(key), text, e.getMessage());
             return null;

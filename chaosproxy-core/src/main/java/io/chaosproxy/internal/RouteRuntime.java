@@ -200,10 +200,7 @@ public final class RouteRuntime implements IoHandler {
     public void addFault(Fault fault) {
         FaultTypes.of(fault);   // fails now, in the caller, for a fault nobody registered
         synchronized (lock) {
-            if (indexOf(fault.name()) >= 0) {
-                throw new IllegalArgumentException("route '" + config.name() + "': a fault named '" + fault.name()
-                        + "' exists already; use updateFault to change it, or give the new one another name");
-            }
+            RouteRules.checkNewFault(config.name(), faults, fault);
             List<Fault> next = new ArrayList<>(faults);
             next.add(fault);
             faults = List.copyOf(next);
@@ -242,18 +239,12 @@ public final class RouteRuntime implements IoHandler {
      * Replaces every fault at once: a fault whose name and value stay the same goes on undisturbed on live
      * connections (what it holds, its toxicity decision), so there is never a moment without it.
      *
-     * @throws IllegalArgumentException when two faults share a name
+     * @throws io.chaosproxy.DuplicateException when two faults share a name
      */
     public void setFaults(List<Fault> next) {
         List<Fault> copy = List.copyOf(next);
         copy.forEach(FaultTypes::of);
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (Fault fault : copy) {
-            if (!names.add(fault.name())) {
-                throw new IllegalArgumentException("route '" + config.name() + "': two faults are named '"
-                        + fault.name() + "'; fault names must be unique, name one otherwise with named(...)");
-            }
-        }
+        RouteRules.checkFaults(config.name(), copy);
         synchronized (lock) {
             faults = copy;
         }

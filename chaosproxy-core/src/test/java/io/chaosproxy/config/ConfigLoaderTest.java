@@ -158,13 +158,13 @@ class ConfigLoaderTest {
 
     @Test
     void durationsTakeEveryUnit() {
-        assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(Durations.parse("2s")).isEqualTo(Duration.ofSeconds(2));
-        assertThat(Durations.parse("1.5m")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(Durations.parse("500us")).isEqualTo(Duration.ofNanos(500_000));
-        assertThat(Durations.parse("7ns")).isEqualTo(Duration.ofNanos(7));
-        assertThatThrownBy(() -> Durations.parse("-1s")).hasMessage("\"-1s\" is negative; use 0 or more");
-        assertThatThrownBy(() -> Durations.parse("soon")).hasMessageStartingWith("\"soon\" is not a duration");
+        assertThat(DurationText.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(DurationText.parse("2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(DurationText.parse("1.5m")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(DurationText.parse("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(DurationText.parse("500us")).isEqualTo(Duration.ofNanos(500_000));
+        assertThat(DurationText.parse("7ns")).isEqualTo(Duration.ofNanos(7));
+        assertThatThrownBy(() -> DurationText.parse("-1s")).hasMessage("\"-1s\" is negative; use 0 or more");
+        assertThatThrownBy(() -> DurationText.parse("soon")).hasMessageStartingWith("\"soon\" is not a duration");
     }
 }

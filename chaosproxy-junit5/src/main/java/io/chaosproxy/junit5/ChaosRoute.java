@@ -17,13 +17,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code @ExtendWith} is needed.
  *
  * <pre>{@code
- * @ChaosRoute(name = "db", upstream = "127.0.0.1:${db.port}", latencyMs = 100)
+ * @ChaosRoute(name = "db", upstream = "127.0.0.1:${db.port}", latency = "100ms")
  * class OrderServiceIT {
  *     @Test void survivesSlowDatabase(ChaosProxy proxy) { int port = proxy.route("db").localPort(); ... }
  * }
  * }</pre>
  *
- * On a class the route lives from before the first test to after the last, and is reset to these faults after
+ * On a class the route lives from before the first test to after the last, and is restored to these faults after
  * each test. On a method it lives for that test only; a method route with the name of a class route replaces
  * that route's faults for the test instead ({@code upstream} may then be left out).
  */
@@ -51,10 +51,32 @@ public @interface ChaosRoute {
     /** The probability, 0.0 to 1.0, that a new connection is dropped before the upstream is contacted. */
     double dropRate() default 0.0;
 
-    /** Milliseconds each chunk is held in {@link #direction()}; 0 for none. */
+    /**
+     * How long each chunk is held in {@link #direction()} ({@code Fault.latency}): a duration such as
+     * {@code "100ms"} or {@code "1.5s"} (units ns, us, ms, s, m, h); empty, the default, for none. Every chunk
+     * is delayed, so each request/response round trip takes that much longer. Not the config files'
+     * {@code latencyMs}, which delays only the connect, once per connection.
+     */
+    String latency() default "";
+
+    /** How much {@link #latency()} varies by, either way (uniform), e.g. {@code "20ms"}; needs a latency. */
+    String jitter() default "";
+
+    /**
+     * Milliseconds each chunk is held: the same per-chunk latency as {@link #latency()}; 0 for none.
+     *
+     * @deprecated the name reads like the config files' {@code latencyMs}, a one-time connect delay; write
+     *             {@code latency = "100ms"}
+     */
+    @Deprecated
     long latencyMs() default 0;
 
-    /** Milliseconds the latency varies by, either way (uniform); needs {@link #latencyMs()}. */
+    /**
+     * Milliseconds the per-chunk latency varies by, either way; needs a latency.
+     *
+     * @deprecated along with {@link #latencyMs()}; write {@code jitter = "20ms"}
+     */
+    @Deprecated
     long jitterMs() default 0;
 
     /** At most this many bytes per second in {@link #direction()}; -1 (the default) for no limit, 0 to stall. */

@@ -152,7 +152,7 @@ class BadInputTest {
 
     @ChaosRoute(name = "db", upstream = "127.0.0.1:1")
     static class OverrideWithOtherUpstream {
-        @Test @ChaosRoute(name = "db", upstream = "127.0.0.1:2", latencyMs = 5) void test() { }
+        @Test @ChaosRoute(name = "db", upstream = "127.0.0.1:2", latency = "5ms") void test() { }
     }
 
     @ChaosRoute(name = "db", upstream = "127.0.0.1:1")

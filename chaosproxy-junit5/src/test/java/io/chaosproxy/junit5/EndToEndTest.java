@@ -67,7 +67,7 @@ class EndToEndTest {
         assertThat(ParallelA.ports).allSatisfy(port -> assertThat(Kit.portIsFree(port)).isTrue());
     }
 
-    @ChaosRoute(name = "echo", upstream = "127.0.0.1:${" + ECHO_PORT + "}", latencyMs = 300)
+    @ChaosRoute(name = "echo", upstream = "127.0.0.1:${" + ECHO_PORT + "}", latency = "300ms")
     static class Latency {
         @Test
         void roundTripTakesAtLeastTheLatency(Route echo) throws IOException {
@@ -114,7 +114,7 @@ class EndToEndTest {
         }
     }
 
-    @ChaosRoute(name = "echo", upstream = "127.0.0.1:${" + ECHO_PORT + "}", latencyMs = 20)
+    @ChaosRoute(name = "echo", upstream = "127.0.0.1:${" + ECHO_PORT + "}", latency = "20ms")
     static class ParallelA {
         static final Set<Integer> ports = ConcurrentHashMap.newKeySet();
 
@@ -137,11 +137,11 @@ class EndToEndTest {
         }
     }
 
-    @ChaosRoute(name = "echo", upstream = "127.0.0.1:${" + ECHO_PORT + "}", latencyMs = 20)
+    @ChaosRoute(name = "echo", upstream = "127.0.0.1:${" + ECHO_PORT + "}", latency = "20ms")
     static class ParallelB extends ParallelA {
     }
 
-    @ChaosRoute(name = "echo", upstream = "127.0.0.1:${" + ECHO_PORT + "}", latencyMs = 20)
+    @ChaosRoute(name = "echo", upstream = "127.0.0.1:${" + ECHO_PORT + "}", latency = "20ms")
     static class ParallelC extends ParallelA {
     }
 }

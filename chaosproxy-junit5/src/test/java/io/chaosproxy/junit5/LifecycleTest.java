@@ -97,7 +97,7 @@ class LifecycleTest {
         @Test @Order(2) void second(ChaosProxy proxy) { proxies.add(proxy); }
     }
 
-    @ChaosRoute(name = "db", upstream = "127.0.0.1:1", latencyMs = 100)
+    @ChaosRoute(name = "db", upstream = "127.0.0.1:1", latency = "100ms")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class ResetBetweenTests {
         @Test @Order(1)
@@ -113,7 +113,7 @@ class LifecycleTest {
         }
     }
 
-    @ChaosRoute(name = "db", upstream = "127.0.0.1:1", latencyMs = 100)
+    @ChaosRoute(name = "db", upstream = "127.0.0.1:1", latency = "100ms")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class MethodRoutes {
         static final List<Integer> methodOnlyPorts = new CopyOnWriteArrayList<>();
@@ -143,7 +143,7 @@ class LifecycleTest {
         static final List<ChaosProxy> proxies = new CopyOnWriteArrayList<>();
 
         @Test
-        @ChaosRoute(name = "api", upstream = "127.0.0.1:1", latencyMs = 5)
+        @ChaosRoute(name = "api", upstream = "127.0.0.1:1", latency = "5ms")
         void getsAProxy(ChaosProxy proxy) {
             proxies.add(proxy);
             assertThat(proxy.routes()).extracting(Route::name).containsExactly("api");

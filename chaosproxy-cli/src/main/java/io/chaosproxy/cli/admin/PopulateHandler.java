@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Fault;
+import io.chaosproxy.DuplicateException;
 import io.chaosproxy.Route;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -74,8 +74,12 @@ final class PopulateHandler extends Resource {
         ProxySpec old = ProxySpec.of(route);
         if (spec.port() != 0 && spec.port() == route.localPort() && spec.upstream().equals(route.upstream())) {
             if (spec.faults() != null) {
-                replaceFaults(route, spec.faults());
-                undo.push(() -> replaceFaults(route, old.faults()));
+                try {
+                    route.setFaults(spec.faults());   // one step: live connections never see a moment without faults
+                } catch (DuplicateException e) {
+                    throw ProxySpec.toxicTwice(spec.name(), e);   // the only clash setFaults can have
+                }
+                undo.push(() -> route.setFaults(old.faults()));
             }
             return route;
         }
@@ -84,10 +88,6 @@ final class PopulateHandler extends Resource {
         Route added = spec.add(proxy);
         undo.push(() -> proxy.removeRoute(spec.name()));
         return added;
-    }
-
-    private static void replaceFaults(Route route, List<Fault> faults) {
-        route.setFaults(faults);   // one step: live connections never see a moment without faults
     }
 
     private static void rollBack(Deque<Runnable> undo) {

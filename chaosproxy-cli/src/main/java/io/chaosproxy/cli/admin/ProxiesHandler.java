@@ -5,7 +5,10 @@ import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Route;
 import java.util.Comparator;
 
-/** {@code /proxies}: every proxy (an object keyed by name, in name order), and creating one (201). */
+/**
+ * {@code /proxies}: every proxy (an object keyed by name, in name order), and creating one (201; a taken name is
+ * the proxy's to find, answered 409 "proxy already exists").
+ */
 final class ProxiesHandler extends Resource {
     private final ChaosProxy proxy;
 
@@ -24,9 +27,6 @@ final class ProxiesHandler extends Resource {
     @Override
     Response post(Request request) {
         ProxySpec spec = ProxySpec.parse(Json.parse(request.body()), "");
-        if (Proxies.exists(proxy, spec.name())) {
-            throw new ApiException(409, "proxy already exists");
-        }
         return Response.json(201, ProxySpec.json(spec.add(proxy)));
     }
 }

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Direction;
+import io.chaosproxy.DuplicateException;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
-import io.chaosproxy.internal.HostPort;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -16,7 +16,6 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -70,21 +69,17 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
 
     /**
      * Fails as {@link #add} would, before anything changes, for what can be known in advance: an upstream that
-     * is malformed, a port another route has, a port something else listens on. An update
-     * calls this first, so that a rejected change leaves the running route untouched.
+     * is malformed or a port another route has (the proxy's own check, {@link ChaosProxy#checkRoute}), a port
+     * something else listens on. An update calls this first, so that a rejected change leaves the running route
+     * untouched. The upstream's host is not looked up: as in Toxiproxy, a proxy may name a host that resolves
+     * only later, and each connection looks it up.
      *
      * @param replacing the route this one will replace; the port it holds is free to take
      */
     void check(ChaosProxy proxy, Route replacing) {
-        checkUpstream();
+        proxy.checkRoute(name, port, upstream);
         if (port == 0 || (port == replacing.localPort() && replacing.isEnabled())) {
             return;   // ephemeral, or the port the replaced route holds until it is removed
-        }
-        for (Route other : proxy.routes()) {
-            if (other != replacing && other.localPort() == port) {
-                throw new IllegalArgumentException("route '" + name + "': localPort " + port + " is used by route '"
-                        + other.name() + "' too; use another port or 0");
-            }
         }
         InetSocketAddress address = new InetSocketAddress(replacing.localAddress().getAddress(), port);
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
@@ -99,21 +94,11 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
     }
 
     /**
-     * Checks the upstream's form with the engine's own parser. Its host is not looked up: as in Toxiproxy, a
-     * proxy may name a host that resolves only later, and each connection looks it up.
-     */
-    private void checkUpstream() {
-        try {
-            HostPort.parse(upstream);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("route '" + name + "': " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Adds the route this describes, with its toxics, disabled if it says so.
+     * Adds the route this describes, with its toxics, disabled if it says so. The proxy checks the name, the
+     * port and the toxics' names; its {@link io.chaosproxy.DuplicateException} becomes a 409 (see
+     * {@link ApiException#duplicate}).
      *
-     * @throws ApiException 409 when its port is in use
+     * @throws ApiException 409 when its port is in use, or two of its toxics share a name
      */
     Route add(ChaosProxy proxy) {
         Route route;
@@ -124,6 +109,8 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
                     faults.forEach(builder::fault);
                 }
             });
+        } catch (DuplicateException e) {
+            throw e.kind() == DuplicateException.Kind.FAULT_NAME ? toxicTwice(name, e) : e;
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof BindException) {
                 throw portInUse(e.getMessage());
@@ -134,6 +121,12 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
             route.disable();
         }
         return route;
+    }
+
+    /** Two toxics of one request body with one name: Toxiproxy's 409 "toxic already exists", naming it. */
+    static ApiException toxicTwice(String proxy, DuplicateException e) {
+        return new ApiException(409, "toxic already exists: two toxics of proxy '" + proxy + "' are named '"
+                + e.value() + "'");
     }
 
     /**
@@ -189,13 +182,8 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
                     + "; expected an array of toxics");
         }
         List<Fault> faults = new ArrayList<>();
-        Set<String> names = new HashSet<>();
         for (int i = 0; i < json.size(); i++) {
-            Fault fault = Toxics.parse(json.get(i), where + "[" + i + "]");
-            if (!names.add(fault.name())) {
-                throw new ApiException(409, "toxic already exists: " + fault.name() + " at " + where + "[" + i + "]");
-            }
-            faults.add(fault);
+            faults.add(Toxics.parse(json.get(i), where + "[" + i + "]"));   // names: the route checks them
         }
         return faults;
     }

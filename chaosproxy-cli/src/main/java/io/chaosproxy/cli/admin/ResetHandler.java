@@ -5,7 +5,7 @@ import io.chaosproxy.Route;
 
 /**
  * {@code POST /reset}: as Toxiproxy, every proxy enabled and every toxic removed (also those a config file
- * gave, unlike {@link ChaosProxy#reset()}, which goes back to them); no proxy is deleted.
+ * gave, unlike {@link ChaosProxy#restoreFaults()}, which goes back to them); no proxy is deleted.
  */
 final class ResetHandler extends Resource {
     private final ChaosProxy proxy;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.chaosproxy.ChaosProxy;
+import io.chaosproxy.DuplicateException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends each request to its resource and writes the answer. Requests run one at a time, so that no call sees
- * another half done; every failure becomes Toxiproxy's {@code {"error","status"}} JSON.
+ * another half done; every failure becomes Toxiproxy's {@code {"error","status"}} JSON: a name the proxy's own
+ * check finds taken a 409 in Toxiproxy's words (see {@link ApiException#duplicate}), any other invalid value a
+ * 400, an unknown one a 404.
  */
 final class Router implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
@@ -58,6 +61,9 @@ final class Router implements HttpHandler {
                 response = dispatch(exchange);
             } catch (ApiException e) {
                 response = error(e.status(), e.getMessage());
+            } catch (DuplicateException e) {
+                ApiException answer = ApiException.duplicate(e);
+                response = error(answer.status(), answer.getMessage());
             } catch (IllegalArgumentException e) {
                 response = error(400, e.getMessage());
             } catch (NoSuchElementException e) {

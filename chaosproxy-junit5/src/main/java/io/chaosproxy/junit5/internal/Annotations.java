@@ -1,18 +1,20 @@
 package io.chaosproxy.junit5.internal;
 
 import io.chaosproxy.Fault;
+import io.chaosproxy.config.DurationText;
 import io.chaosproxy.junit5.ChaosRoute;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-/** Reads {@code @ChaosRoute}s into {@link RouteSpec}s, checking every value before anything starts. */
+/**
+ * Reads {@code @ChaosRoute}s into {@link RouteSpec}s, checking every value before anything starts. Names and
+ * ports that must be unique are the core's to check, when the routes are added (see {@link Lifecycle}).
+ */
 final class Annotations {
     private Annotations() {
     }
@@ -20,19 +22,8 @@ final class Annotations {
     static List<RouteSpec> routes(AnnotatedElement element) {
         String where = "@ChaosRoute on " + describe(element);
         List<RouteSpec> specs = new ArrayList<>();
-        Map<Integer, Integer> ports = new HashMap<>();
         for (ChaosRoute route : AnnotationSupport.findRepeatableAnnotations(element, ChaosRoute.class)) {
             String name = route.name().isBlank() ? null : route.name();
-            for (RouteSpec other : specs) {
-                if (name != null && name.equals(other.name())) {
-                    throw new ExtensionConfigurationException(where + ": route name '" + name
-                            + "' is declared twice; route names must be unique");
-                }
-            }
-            if (route.localPort() != 0 && ports.put(route.localPort(), specs.size()) != null) {
-                throw new ExtensionConfigurationException(where + ": localPort " + route.localPort()
-                        + " is declared twice; use another port or 0 for an ephemeral one");
-            }
             String label = where + ": route '" + (name != null ? name : "route-" + specs.size()) + "'";
             List<Fault> faults = faults(route, label);
             String upstream = route.upstream();
@@ -43,10 +34,15 @@ final class Annotations {
         return specs;
     }
 
+    @SuppressWarnings("deprecation")   // reads latencyMs and jitterMs, the deprecated twins of latency and jitter
     private static List<Fault> faults(ChaosRoute route, String label) {
         try {
-            if (route.jitterMs() != 0 && route.latencyMs() == 0) {
-                throw new IllegalArgumentException("jitterMs " + route.jitterMs() + " needs a latencyMs");
+            Duration latency = duration("latency", route.latency(), "latencyMs", route.latencyMs());
+            Duration jitter = duration("jitter", route.jitter(), "jitterMs", route.jitterMs());
+            if (jitter != null && latency == null) {
+                throw new IllegalArgumentException(route.jitter().isBlank()
+                        ? "jitterMs " + route.jitterMs() + " needs a latencyMs"
+                        : "jitter \"" + route.jitter() + "\" needs a latency");
             }
             if (!(route.toxicity() >= 0.0 && route.toxicity() <= 1.0)) {
                 throw new IllegalArgumentException("toxicity " + route.toxicity() + " is outside 0.0..1.0");
@@ -62,8 +58,8 @@ final class Annotations {
                 }
                 faults.add(Fault.drop(route.dropRate()));
             }
-            if (route.latencyMs() != 0) {
-                faults.add(Fault.latency(Duration.ofMillis(route.latencyMs())).jitter(Duration.ofMillis(route.jitterMs())));
+            if (latency != null) {
+                faults.add(Fault.latency(latency).jitter(jitter != null ? jitter : Duration.ZERO));
             }
             if (route.bandwidth() >= 0) {
                 faults.add(Fault.bandwidth(route.bandwidth()));
@@ -72,6 +68,28 @@ final class Annotations {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ExtensionConfigurationException(label + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A duration given as text ({@code latency = "100ms"}, read by the one duration grammar) or as its
+     * deprecated twin in milliseconds; null for none (empty, or zero as the twin's default says).
+     */
+    private static Duration duration(String key, String text, String twin, long millis) {
+        if (!text.isBlank() && millis != 0) {
+            throw new IllegalArgumentException(twin + " " + millis + " is given with " + key + " too; give " + key
+                    + " alone");
+        }
+        Duration value;
+        if (!text.isBlank()) {
+            try {
+                value = DurationText.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + " " + e.getMessage(), e);
+            }
+        } else {
+            value = Duration.ofMillis(millis);   // a negative one is the fault's to reject, naming it
+        }
+        return value.isZero() ? null : value;
     }
 
     /** {@code Outer.Inner} for a class, {@code Outer.Inner.method()} for a method. */

@@ -1,6 +1,8 @@
 package io.chaosproxy.junit5.internal;
 
 import io.chaosproxy.ChaosProxy;
+import io.chaosproxy.DuplicateException;
+import io.chaosproxy.DuplicateException.Kind;
 import io.chaosproxy.Route;
 import io.chaosproxy.RouteBuilder;
 import io.chaosproxy.junit5.ChaosProxyExtension;
@@ -9,8 +11,10 @@ import io.chaosproxy.junit5.ChaosSeed;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -122,10 +126,16 @@ public final class Lifecycle {
             }
             List<String> upstreams = resolveUpstreams(specs, true, proxy);
             ProxyScope scope = store(context, new ProxyScope(proxy, false, settings));
+            List<Route> classRoutes = proxy.routes();   // a method route overrides these, never another method route
+            Set<String> overridden = new HashSet<>();
             for (int i = 0; i < specs.size(); i++) {
                 RouteSpec spec = specs.get(i);
-                Route existing = spec.name() == null ? null : find(proxy, spec.name());
+                Route existing = spec.name() == null ? null : find(classRoutes, spec.name());
                 if (existing != null) {
+                    if (!overridden.add(spec.name())) {
+                        // Not a clash the proxy could see (no route is added): a second override would silently win.
+                        throw new ExtensionConfigurationException(declaredTwice(spec, Kind.ROUTE_NAME, spec.name()));
+                    }
                     override(existing, spec, upstreams.get(i));
                 } else {
                     add(scope, spec, upstreams.get(i));
@@ -138,7 +148,7 @@ public final class Lifecycle {
         }
     }
 
-    /** Reports the seed of a failed test, undoes the test's routes and resets the class's routes. */
+    /** Reports the seed of a failed test, undoes the test's routes and restores the class's routes' faults. */
     public static void afterEach(ExtensionContext context, Settings settings) {
         if (!active(context.getRequiredTestClass(), settings)) {
             return;
@@ -153,7 +163,7 @@ public final class Lifecycle {
                     Annotations.describe(context.getRequiredTestMethod()), SEED_PROPERTY, seed, seed);
         }
         own.ifPresent(ProxyScope::close);   // before the next test starts, not whenever JUnit ends the scope
-        nearest(context.getParent()).ifPresent(scope -> scope.proxy().reset());
+        nearest(context.getParent()).ifPresent(scope -> scope.proxy().restoreFaults());
     }
 
     /**
@@ -252,9 +262,22 @@ public final class Lifecycle {
         }
         try {
             return builder.start();
+        } catch (DuplicateException e) {
+            throw problem(declaring(specs, e.route()), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ExtensionConfigurationException(specs.get(0).where() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The spec of the route the proxy names {@code routeName}: the last one, as a clash is the later route's. */
+    private static RouteSpec declaring(List<RouteSpec> specs, String routeName) {
+        for (int i = specs.size() - 1; i >= 0; i--) {
+            String name = specs.get(i).name() != null ? specs.get(i).name() : "route-" + i;
+            if (name.equals(routeName)) {
+                return specs.get(i);
+            }
+        }
+        return specs.get(0);
     }
 
     private static Route add(ProxyScope scope, RouteSpec spec, String upstream) {
@@ -272,12 +295,23 @@ public final class Lifecycle {
      * its name, so its {@code route 'route-0':} prefix gives way to the declared name.
      */
     private static ExtensionConfigurationException problem(RouteSpec spec, RuntimeException e) {
+        if (e instanceof DuplicateException duplicate && duplicate.kind() != Kind.FAULT_NAME) {
+            return new ExtensionConfigurationException(declaredTwice(spec, duplicate.kind(), duplicate.value()), e);
+        }
         String message = e.getMessage();
         if (spec.name() != null && message.startsWith("route '") && message.indexOf("': ") > 0) {
             return new ExtensionConfigurationException(spec.label() + ": "
                     + message.substring(message.indexOf("': ") + 3), e);
         }
         return new ExtensionConfigurationException(spec.where() + ": " + message, e);
+    }
+
+    /** A name or port the proxy's routes have already, said of the annotations (or the builder) that declared it. */
+    private static String declaredTwice(RouteSpec spec, Kind kind, String value) {
+        return kind == Kind.ROUTE_NAME
+                ? spec.where() + ": route name '" + value + "' is declared twice; route names must be unique"
+                : spec.where() + ": localPort " + value + " is declared twice; use another port or 0 for an"
+                        + " ephemeral one";
     }
 
     private static void configure(RouteBuilder builder, RouteSpec spec) {
@@ -297,11 +331,15 @@ public final class Lifecycle {
             throw new ExtensionConfigurationException(spec.label() + ": localPort " + spec.localPort()
                     + " differs from the class route's " + route.localPort() + "; an override changes faults only");
         }
-        route.setFaults(spec.faults());   // in one step; afterEach's reset() brings the declared faults back
+        route.setFaults(spec.faults());   // in one step; afterEach's restoreFaults() brings the declared ones back
     }
 
     private static Route find(ChaosProxy proxy, String name) {
-        return proxy.routes().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+        return find(proxy.routes(), name);
+    }
+
+    private static Route find(List<Route> routes, String name) {
+        return routes.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
     }
 
     /** The innermost {@code @ChaosSeed}, else the builder's, else {@code -Dchaosproxy.seed}, else null (random). */
