@@ -1,8 +1,5 @@
 package io.chaosproxy;
 
-import io.chaosproxy.config.ConfigException;
-import io.chaosproxy.config.ConfigFormat;
-import io.chaosproxy.config.ConfigLoader;
 import io.chaosproxy.internal.Check;
 import io.chaosproxy.internal.Engine;
 import io.chaosproxy.internal.EngineSettings;
@@ -11,7 +8,6 @@ import io.chaosproxy.internal.RouteRules;
 import io.chaosproxy.internal.RouteRuntime;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,23 +64,6 @@ public final class ChaosProxy implements AutoCloseable {
     /** Returns a builder; add routes with {@link Builder#route(int, String)}, then {@link RouteBuilder#start()}. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * Reads a config file, JSON or YAML by its extension ({@code .json}, {@code .yaml}, {@code .yml}), into a
-     * builder: start it as it is, or add settings and routes first. Both the original chaos-proxy format (a list
-     * of {@code {localPort, upstream, dropRate, latencyMs}}) and the full one (an object with settings and
-     * {@code routes}) are read; see the README's "Config files".
-     *
-     * @throws ConfigException listing every problem of the file, each with its location
-     */
-    public static Builder fromConfig(Path file) {
-        return ConfigLoader.load(file);
-    }
-
-    /** As {@link #fromConfig(Path)}, for config text given directly. */
-    public static Builder fromConfig(String content, ConfigFormat format) {
-        return ConfigLoader.load(content, format);
     }
 
     /** Every route, in the order they were declared or added. */

@@ -50,7 +50,7 @@ public interface Fault {
 
     /**
      * The type-specific attributes, with Toxiproxy's names and units where Toxiproxy has the fault, as the admin
-     * API shows them; the fault's {@link io.chaosproxy.spi.FaultType} describes them.
+     * API shows them; the fault's registered type describes them.
      */
     Map<String, Object> attributes();
 

@@ -1,5 +1,6 @@
 package io.chaosproxy.cli;
 
+import io.chaosproxy.config.ConfigLoader;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Route;
 import io.chaosproxy.cli.admin.AdminServer;
@@ -185,7 +186,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private ChaosProxy.Builder builder() {
-        return config == null ? ChaosProxy.builder() : ChaosProxy.fromConfig(config);   // nothing bound yet
+        return config == null ? ChaosProxy.builder() : ConfigLoader.load(config);   // nothing bound yet
     }
 
     private void printStarted(List<Route> routes, AdminServer adminServer) {

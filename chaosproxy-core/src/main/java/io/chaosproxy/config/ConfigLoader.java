@@ -21,7 +21,7 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 /**
- * Reads config files into a {@link ChaosProxy.Builder}; {@link ChaosProxy#fromConfig(Path)} is the usual way in.
+ * Reads config files into a {@link ChaosProxy.Builder}; start it, or add settings and routes first.
  * Two formats are read, both as JSON or YAML: the original chaos-proxy's list of routes, and an object with proxy
  * settings and {@code routes}. Every problem of a file is reported at once, in one {@link ConfigException}.
  */

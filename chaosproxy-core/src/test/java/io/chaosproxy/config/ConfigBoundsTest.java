@@ -47,7 +47,7 @@ class ConfigBoundsTest {
     }
 
     private static void assertSingleProblem(String yaml, String path, int line, String message) {
-        assertThatThrownBy(() -> ChaosProxy.fromConfig(yaml, ConfigFormat.YAML))
+        assertThatThrownBy(() -> ConfigLoader.load(yaml, ConfigFormat.YAML))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
                         .satisfies(problem -> {
                             assertThat(problem.path()).isEqualTo(path);
@@ -59,7 +59,7 @@ class ConfigBoundsTest {
     @Test
     void originalLatencyMsPastADayIsAProblem() {
         String json = "[{\"localPort\": 8180, \"upstream\": \"127.0.0.1:9\", \"latencyMs\": 86400001}]";
-        assertThatThrownBy(() -> ChaosProxy.fromConfig(json, ConfigFormat.JSON))
+        assertThatThrownBy(() -> ConfigLoader.load(json, ConfigFormat.JSON))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("routes[0].latencyMs (line 1, ")
                 .hasMessageEndingWith("): 86400001 is too long; at most 86400000 (1 day)");
@@ -82,7 +82,7 @@ class ConfigBoundsTest {
                       - {type: limit_data, attributes: {bytes: 9223372036854775807}}
                       - {type: max_lifetime, attributes: {lifetimeMs: 86400000}}
                 """;
-        try (ChaosProxy proxy = ChaosProxy.fromConfig(yaml, ConfigFormat.YAML).start()) {
+        try (ChaosProxy proxy = ConfigLoader.load(yaml, ConfigFormat.YAML).start()) {
             assertThat(proxy.routes().get(0).faults()).containsExactly(
                     Fault.latency(Duration.ofHours(23)).jitter(Duration.ofHours(1)),
                     Fault.slicer(Slicer.MAX_SIZE, Slicer.MAX_SIZE - 1, Fault.MAX_DURATION),

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ConfigDuplicatesTest {
 
     private static List<String> problems(String yaml) {
-        return catchThrowableOfType(() -> ChaosProxy.fromConfig(yaml, ConfigFormat.YAML), ConfigException.class)
+        return catchThrowableOfType(() -> ConfigLoader.load(yaml, ConfigFormat.YAML), ConfigException.class)
                 .problems().stream().map(ConfigException.Problem::toString).toList();
     }
 

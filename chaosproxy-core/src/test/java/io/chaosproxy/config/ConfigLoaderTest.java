@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 class ConfigLoaderTest {
 
     private static List<Fault> faultsOf(String yaml) {
-        try (ChaosProxy proxy = ChaosProxy.fromConfig(yaml, ConfigFormat.YAML).start()) {
+        try (ChaosProxy proxy = ConfigLoader.load(yaml, ConfigFormat.YAML).start()) {
             return proxy.routes().get(0).faults();
         }
     }
@@ -80,7 +80,7 @@ class ConfigLoaderTest {
                 shutdownTimeoutMs: 0
                 routes: [{name: db, localPort: 0, upstream: "127.0.0.1:5432"}]
                 """;
-        try (ChaosProxy proxy = ChaosProxy.fromConfig(yaml, ConfigFormat.YAML)
+        try (ChaosProxy proxy = ConfigLoader.load(yaml, ConfigFormat.YAML)
                 .route(0, "127.0.0.1:6379").name("redis").start()) {
             assertThat(proxy.seed()).isEqualTo(42);
             assertThat(proxy.routes()).extracting(Route::name).containsExactly("db", "redis");
@@ -91,7 +91,7 @@ class ConfigLoaderTest {
     @Test
     void aDisabledRouteRefusesUntilEnabled() {
         String json = "{\"routes\": [{\"localPort\": 0, \"upstream\": \"127.0.0.1:9090\", \"enabled\": false}]}";
-        try (ChaosProxy proxy = ChaosProxy.fromConfig(json, ConfigFormat.JSON).start()) {
+        try (ChaosProxy proxy = ConfigLoader.load(json, ConfigFormat.JSON).start()) {
             Route route = proxy.routes().get(0);
             assertThat(route.isEnabled()).isFalse();
             route.enable();
@@ -101,7 +101,7 @@ class ConfigLoaderTest {
 
     @Test
     void aDurationWithoutAUnitOrGivenTwiceIsAProblem() {
-        assertThatThrownBy(() -> ChaosProxy.fromConfig("""
+        assertThatThrownBy(() -> ConfigLoader.load("""
                 connectTimeout: 5
                 shutdownTimeout: 1s
                 shutdownTimeoutMs: 1000
@@ -114,7 +114,7 @@ class ConfigLoaderTest {
 
     @Test
     void invalidSyntaxGivesTheParsersMessageWithLineAndColumn() {
-        assertThatThrownBy(() -> ChaosProxy.fromConfig("routes: [ {localPort: 0\n", ConfigFormat.YAML))
+        assertThatThrownBy(() -> ConfigLoader.load("routes: [ {localPort: 0\n", ConfigFormat.YAML))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.problems()).singleElement().satisfies(p -> {
                         assertThat(p.line()).isPositive();
@@ -126,22 +126,22 @@ class ConfigLoaderTest {
 
     @Test
     void anEmptyDocumentOrAnUnknownExtensionIsAProblem() {
-        assertThatThrownBy(() -> ChaosProxy.fromConfig("", ConfigFormat.JSON))
+        assertThatThrownBy(() -> ConfigLoader.load("", ConfigFormat.JSON))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("the document is empty");
-        assertThatThrownBy(() -> ChaosProxy.fromConfig(Path.of("routes.toml")))
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("routes.toml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("unknown extension; use .json, .yaml or .yml");
-        assertThatThrownBy(() -> ChaosProxy.fromConfig(Path.of("no-such-dir", "routes.yaml")))
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("no-such-dir", "routes.yaml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be read");
     }
 
     @Test
     void nestingDeeperThanAConfigCanBeIsAProblemNotAStackOverflow() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
-        assertThatThrownBy(() -> ChaosProxy.fromConfig(deep, ConfigFormat.JSON))
+        assertThatThrownBy(() -> ConfigLoader.load(deep, ConfigFormat.JSON))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
                         .hasToString("line 1, column 51: syntax: lists and objects nested more than 50 levels deep;"
                                 + " a config needs six"));
-        assertThatThrownBy(() -> ChaosProxy.fromConfig("- ".repeat(100_000) + "1", ConfigFormat.YAML))
+        assertThatThrownBy(() -> ConfigLoader.load("- ".repeat(100_000) + "1", ConfigFormat.YAML))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("nested more than 50 levels deep");
     }
 
@@ -149,7 +149,7 @@ class ConfigLoaderTest {
     void anExplicitTagOnAValueOfAnotherKindIsAProblem() {
         String yaml = "routes: [{localPort: 0, upstream: 127.0.0.1:9090, enabled: !!bool maybe,"
                 + " dropRate: !!float half}]";
-        assertThatThrownBy(() -> ChaosProxy.fromConfig(yaml, ConfigFormat.YAML))
+        assertThatThrownBy(() -> ConfigLoader.load(yaml, ConfigFormat.YAML))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .map(ConfigException.Problem::message).containsExactly(
                                 "maybe is not a boolean; expected true or false",

@@ -53,7 +53,7 @@ class ExampleConfigsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("validFiles")
     void validFileReadsThroughThePublicEntry(Path file) {
-        assertThat(ChaosProxy.fromConfig(file)).isNotNull();
+        assertThat(ConfigLoader.load(file)).isNotNull();
     }
 
     /**
@@ -73,7 +73,7 @@ class ExampleConfigsTest {
     @MethodSource("invalidFiles")
     void invalidFileFailsWithTheExpectedProblems(Path file) throws IOException {
         List<String> expected = Files.readAllLines(Path.of(file + ".expected"));
-        assertThatThrownBy(() -> ChaosProxy.fromConfig(file))
+        assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.problems()).map(ConfigException.Problem::toString).containsExactlyElementsOf(expected);
                     assertThat(e.getMessage()).startsWith("config " + file + " has " + expected.size() + " problem")

@@ -70,7 +70,7 @@ class FaultRoundTripTest {
             text.append(yaml(fault));
         }
         assertThat(written).extracting(Fault::type).contains("latency", "drop");
-        try (ChaosProxy proxy = ChaosProxy.fromConfig(text.toString(), ConfigFormat.YAML).start()) {
+        try (ChaosProxy proxy = ConfigLoader.load(text.toString(), ConfigFormat.YAML).start()) {
             assertThat(proxy.routes().get(0).faults()).as(text.toString()).isEqualTo(written);
         }
     }
@@ -81,7 +81,7 @@ class FaultRoundTripTest {
                 routes:
                   - {localPort: 0, upstream: "127.0.0.1:1", faults: [{type: bandwidth, attributes: {rate: 64}}]}
                 """;
-        try (ChaosProxy proxy = ChaosProxy.fromConfig(text, ConfigFormat.YAML).start()) {
+        try (ChaosProxy proxy = ConfigLoader.load(text, ConfigFormat.YAML).start()) {
             assertThat(proxy.routes().get(0).faults()).containsExactly(Fault.bandwidth(64_000));
         }
     }

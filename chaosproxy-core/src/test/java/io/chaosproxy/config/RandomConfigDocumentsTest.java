@@ -34,7 +34,7 @@ class RandomConfigDocumentsTest {
             long seed = seeds.nextLong();
             Document document = documents.next(new Random(seed));
             try {
-                assertThat(ChaosProxy.fromConfig(document.text(), document.format())).isNotNull();
+                assertThat(ConfigLoader.load(document.text(), document.format())).isNotNull();
                 accepted++;
             } catch (ConfigException e) {
                 if (e.problems().isEmpty() || e.problems().stream().anyMatch(p -> p.message().isBlank())) {
