@@ -1,6 +1,6 @@
 package io.chaosproxy;
 
-import io.chaosproxy.internal.Check;
+import io.chaosproxy.spi.Check;
 import io.chaosproxy.internal.Engine;
 import io.chaosproxy.internal.EngineSettings;
 import io.chaosproxy.internal.RouteConfig;

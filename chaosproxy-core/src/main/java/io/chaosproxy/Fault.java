@@ -15,7 +15,7 @@ import io.chaosproxy.fault.Slicer;
 import io.chaosproxy.fault.SlowClose;
 import io.chaosproxy.fault.Terminate;
 import io.chaosproxy.fault.Timeout;
-import io.chaosproxy.internal.Check;
+import io.chaosproxy.spi.Check;
 import java.time.Duration;
 import java.util.Map;
 

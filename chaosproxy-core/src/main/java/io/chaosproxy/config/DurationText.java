@@ -1,6 +1,6 @@
 package io.chaosproxy.config;
 
-import io.chaosproxy.internal.Check;
+import io.chaosproxy.spi.Check;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;

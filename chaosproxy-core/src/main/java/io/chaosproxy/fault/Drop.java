@@ -1,7 +1,7 @@
 package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
-import io.chaosproxy.internal.Check;
+import io.chaosproxy.spi.Check;
 import io.chaosproxy.spi.Attribute;
 import io.chaosproxy.spi.FaultType;
 import java.util.Map;

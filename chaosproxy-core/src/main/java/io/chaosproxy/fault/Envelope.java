@@ -1,7 +1,7 @@
 package io.chaosproxy.fault;
 
 import io.chaosproxy.Direction;
-import io.chaosproxy.internal.Check;
+import io.chaosproxy.spi.Check;
 import java.util.Objects;
 
 /**

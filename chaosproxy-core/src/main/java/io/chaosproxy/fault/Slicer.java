@@ -1,7 +1,7 @@
 package io.chaosproxy.fault;
 
 import io.chaosproxy.Fault;
-import io.chaosproxy.internal.Check;
+import io.chaosproxy.spi.Check;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import io.chaosproxy.spi.Attribute;

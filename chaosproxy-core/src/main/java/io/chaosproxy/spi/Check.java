@@ -1,9 +1,12 @@
-package io.chaosproxy.internal;
+package io.chaosproxy.spi;
 
 import java.time.Duration;
 import java.util.Objects;
 
-/** Argument checks whose messages follow the project's form: {@code <what>: <value> <problem>; <allowed>}. */
+/**
+ * Argument checks for fault values, the built-in ones and your own, whose messages follow the project's form:
+ * {@code <what>: <value> <problem>; <allowed>}. Throw {@link IllegalArgumentException}.
+ */
 public final class Check {
     private Check() {
     }
