@@ -78,7 +78,7 @@ public final class ChaosProxyExtension implements BeforeAllCallback, BeforeEachC
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return RouteParameters.supports(parameter)
-                && context.getTestClass().map(c -> Lifecycle.active(c, settings, ChaosProxyExtension.class)).orElse(true);
+                && context.getTestClass().map(c -> Lifecycle.active(c, settings)).orElse(true);
     }
 
     @Override

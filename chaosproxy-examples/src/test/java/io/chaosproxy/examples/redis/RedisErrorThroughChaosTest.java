@@ -9,6 +9,7 @@ import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Fault;
 import io.chaosproxy.config.ConfigException;
 import io.chaosproxy.config.ConfigFormat;
+import io.chaosproxy.config.ConfigLoader;
 import io.chaosproxy.examples.redis.RedisErrorThroughChaos.Result;
 import io.chaosproxy.fault.Envelope;
 import io.chaosproxy.spi.FaultTypes;
@@ -75,7 +76,7 @@ class RedisErrorThroughChaosTest {
     void aConfigFileNamesTheFaultByItsTypeAndAttribute() throws Exception {
         AtomicReference<List<Fault>> faults = new AtomicReference<>();
         Result result = RedisErrorThroughChaos.run(upstream -> {
-            ChaosProxy proxy = ChaosProxy.fromConfig("""
+            ChaosProxy proxy = ConfigLoader.load("""
                     seed: 42
                     routes:
                       - name: redis
@@ -105,7 +106,7 @@ class RedisErrorThroughChaosTest {
                       - type: redis_error
                         attributes: { replies: 0 }
                 """;
-        assertThatThrownBy(() -> ChaosProxy.fromConfig(text, ConfigFormat.YAML))
+        assertThatThrownBy(() -> ConfigLoader.load(text, ConfigFormat.YAML))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("routes[0].faults[0].attributes.replies")
                 .hasMessageContaining("0 is outside 1..");

@@ -5,6 +5,7 @@ import io.chaosproxy.DuplicateException;
 import io.chaosproxy.DuplicateException.Kind;
 import io.chaosproxy.Route;
 import io.chaosproxy.RouteBuilder;
+import io.chaosproxy.junit5.ChaosProxyExtension;
 import io.chaosproxy.junit5.ChaosRoute;
 import io.chaosproxy.junit5.ChaosSeed;
 import java.lang.reflect.AnnotatedElement;
@@ -24,13 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the {@code ChaosProxyExtension} does at each point of a test's life. Stateless: every running proxy lives in
+ * What {@link ChaosProxyExtension} does at each point of a test's life. Stateless: every running proxy lives in
  * a {@link ProxyScope} in the store of the context it belongs to, keyed by that context's unique id, so classes
  * and methods running in parallel share nothing.
  */
 public final class Lifecycle {
-    private static final Logger log = LoggerFactory.getLogger("io.chaosproxy.junit5.ChaosProxyExtension");   // the name users configure
-    private static final Namespace NAMESPACE = Namespace.create(Lifecycle.class);
+    private static final Logger log = LoggerFactory.getLogger(ChaosProxyExtension.class);
+    private static final Namespace NAMESPACE = Namespace.create(ChaosProxyExtension.class);
     static final String SEED_PROPERTY = "chaosproxy.seed";
 
     private Lifecycle() {
@@ -169,13 +170,13 @@ public final class Lifecycle {
      * Whether this registration acts: a programmatic extension always; the one {@code @ChaosRoute} registers only
      * when no programmatic one is there, so that nothing is done twice.
      */
-    public static boolean active(Class<?> testClass, Settings settings, Class<?> extensionType) {
+    public static boolean active(Class<?> testClass, Settings settings) {
         if (settings != Settings.DECLARATIVE) {
             return true;
         }
         for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
             if (!AnnotationSupport.findAnnotatedFields(c, RegisterExtension.class,
-                    f -> extensionType.isAssignableFrom(f.getType()), HierarchyTraversalMode.TOP_DOWN)
+                    f -> ChaosProxyExtension.class.isAssignableFrom(f.getType()), HierarchyTraversalMode.TOP_DOWN)
                     .isEmpty()) {
                 if (c == testClass && !AnnotationSupport.findRepeatableAnnotations(c, ChaosRoute.class).isEmpty()) {
                     return true;   // so that the programmatic one reports the conflict
