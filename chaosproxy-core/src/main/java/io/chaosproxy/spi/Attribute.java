@@ -93,12 +93,22 @@ public final class Attribute<F extends Fault, T> {
         if (choices.isEmpty()) {
             throw new IllegalArgumentException(name + ": no choices");
         }
+        for (String choice : choices) {   // values are compared lower-cased: any other choice could never be given
+            if (!choice.equals(choice.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(name + ": choice \"" + choice + "\" is not lower case");
+            }
+        }
         return new Attribute<>(name, Kind.CHOICE, getter, null, 0, 0, List.copyOf(choices), name, null, 1,
                 String.join(" / ", choices), "");
     }
 
     /** A copy with a default, taken when the attribute is left out; without one a config file must give it. */
     public Attribute<F, T> defaultValue(T value) {
+        try {
+            check(value);   // a default is taken unchecked by FaultType.make: it must be a value the attribute allows
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " default: " + e.getMessage(), e);
+        }
         return new Attribute<>(name, kind, getter, Objects.requireNonNull(value, "value"), min, max, choices,
                 toxiproxyName, toxiproxyTimeUnit, toxiproxyFactor, unit, description);
     }

@@ -114,7 +114,12 @@ public final class FaultType<F extends Fault> {
         for (Attribute<F, ?> attribute : attributes) {
             checked.putIfAbsent(attribute.name(), attribute.defaultOrZero());
         }
-        return valueType.cast(maker.apply(new Values(checked)));
+        Object made = maker.apply(new Values(checked));
+        if (!valueType.isInstance(made)) {   // a misdeclared type: null would read as "a problem, recorded"
+            throw new IllegalStateException(name + ": make(...) returned "
+                    + (made == null ? "null" : made.getClass().getName()) + ", not a " + valueType.getName());
+        }
+        return valueType.cast(made);
     }
 
     /** The fault's attributes in our units, in declaration order: {@link #make} gives an equal fault back. */
@@ -233,8 +238,13 @@ public final class FaultType<F extends Fault> {
         /** Adds an attribute; names are unique within the type. */
         public Builder<F> attribute(Attribute<F, ?> attribute) {
             for (Attribute<F, ?> other : attributes) {
-                if (other.name().equals(attribute.name()) || other.toxiproxyName().equals(attribute.toxiproxyName())) {
-                    throw new IllegalArgumentException(name + ": attribute " + attribute.name() + " is declared twice");
+                // One name, ours or Toxiproxy's, means one attribute: a config file reads either name.
+                if (other.name().equals(attribute.name()) || other.toxiproxyName().equals(attribute.toxiproxyName())
+                        || other.name().equals(attribute.toxiproxyName())
+                        || other.toxiproxyName().equals(attribute.name())) {
+                    throw new IllegalArgumentException(name + ": attribute " + attribute.name() + " (Toxiproxy's "
+                            + attribute.toxiproxyName() + ") is declared twice: a name of it is one of "
+                            + other.name() + " (Toxiproxy's " + other.toxiproxyName() + ")");
                 }
             }
             attributes.add(attribute);
