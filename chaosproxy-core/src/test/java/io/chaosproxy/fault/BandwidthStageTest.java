@@ -60,7 +60,7 @@ class BandwidthStageTest {
                 LongStream.rangeClosed(1, 100).map(i -> i * SECOND / 100).boxed().toList());
         assertThat(harness.forwardedBytes()).isEqualTo(data);
         assertThat(harness.departures().get(100).isEnd()).isTrue();
-        assertThat(harness.reports()).extracting(StageHarness.Report::detail)
+        assertThat(harness.reports()).extracting(FakeConnection.Report::detail)
                 .containsExactly("limiting to 1000 bytes/s");
     }
 

@@ -8,9 +8,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Latency on a fake clock: every chunk waits delay ± jitter, and jitter never reorders. */
 class LatencyStageTest {
@@ -76,7 +76,7 @@ class LatencyStageTest {
         }
         harness.advance(DELAY);
         assertThat(harness.dataDepartures()).extracting(Departure::waitedNanos).containsOnly(DELAY.toNanos());
-        assertThat(harness.reports()).extracting(StageHarness.Report::detail)
+        assertThat(harness.reports()).extracting(FakeConnection.Report::detail)
                 .containsExactly("delaying each chunk 100ms");
     }
 

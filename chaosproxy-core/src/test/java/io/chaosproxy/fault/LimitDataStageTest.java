@@ -3,9 +3,9 @@ package io.chaosproxy.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaosproxy.Fault;
-import io.chaosproxy.fault.StageHarness.Closure;
+import io.chaosproxy.fault.FakeConnection.Closure;
+import io.chaosproxy.fault.FakeConnection.Report;
 import io.chaosproxy.fault.StageHarness.Departure;
-import io.chaosproxy.fault.StageHarness.Report;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;

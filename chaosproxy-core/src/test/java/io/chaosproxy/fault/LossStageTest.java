@@ -3,8 +3,8 @@ package io.chaosproxy.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaosproxy.Fault;
+import io.chaosproxy.fault.FakeConnection.Report;
 import io.chaosproxy.fault.StageHarness.Departure;
-import io.chaosproxy.fault.StageHarness.Report;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chaosproxy.fault.StageHarness.Closure;
+import io.chaosproxy.fault.FakeConnection.Closure;
 import io.chaosproxy.fault.StageHarness.Departure;
 import io.chaosproxy.spi.Chunk;
 import io.chaosproxy.spi.Stage;

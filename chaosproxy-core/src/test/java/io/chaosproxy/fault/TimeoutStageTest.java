@@ -3,8 +3,8 @@ package io.chaosproxy.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chaosproxy.Fault;
-import io.chaosproxy.fault.StageHarness.Closure;
-import io.chaosproxy.fault.StageHarness.Report;
+import io.chaosproxy.fault.FakeConnection.Closure;
+import io.chaosproxy.fault.FakeConnection.Report;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.SplittableRandom;
