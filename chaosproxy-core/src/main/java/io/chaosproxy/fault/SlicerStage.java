@@ -46,7 +46,9 @@ final class SlicerStage implements Stage {
             } else {
                 context.forward(context.split(head, size));
             }
-            if (delayNanos > 0 && context.peekHeld() != null) {
+            if (delayNanos > 0) {
+                // Armed even when nothing is held: a chunk that arrives sooner waits too, as chunk boundaries
+                // mean nothing to the user (Toxiproxy's slicer sleeps after every slice, the last one too).
                 timer.armIn(delayNanos);
                 return;
             }

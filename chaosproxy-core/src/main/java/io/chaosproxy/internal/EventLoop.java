@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ final class EventLoop implements Executor {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final LongSupplier nanoClock;   // every time the loop reads; System::nanoTime but in tests
     private final SelectorWaker waker;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final BufferPool buffers;
@@ -56,6 +58,16 @@ final class EventLoop implements Executor {
     static final int SCRATCH_SIZE = 256 * 1024;
 
     EventLoop(String threadName, int chunkSize) {
+        this(threadName, chunkSize, System::nanoTime);
+    }
+
+    /**
+     * A loop on {@code nanoClock} (nanoseconds, as {@link System#nanoTime()}): its timers, and every stage on it,
+     * see only this clock. A test that moves a fake clock on posts a task ({@link #execute}) for the loop to
+     * read it again.
+     */
+    EventLoop(String threadName, int chunkSize, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -65,8 +77,9 @@ final class EventLoop implements Executor {
         scratchSize = Math.max(chunkSize, SCRATCH_SIZE);
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);   // a forgotten close() must not keep a test JVM alive
-        waker = new SelectorWaker(selector, threadName.contains("-loop-") ? threadName.replace("-loop-", "-timer-")
-                : threadName.replace("chaos-proxy-", "chaos-proxy-timer-"));
+        String wakerName = threadName.contains("-loop-") ? threadName.replace("-loop-", "-timer-")
+                : threadName.replace("chaos-proxy-", "chaos-proxy-timer-");
+        waker = new SelectorWaker(selector, nanoClock, wakerName);
     }
 
     /**
@@ -214,8 +227,9 @@ final class EventLoop implements Executor {
         }
     }
 
+    /** The loop's clock: what its timers, connections and stages go by. */
     long nanoTime() {
-        return System.nanoTime();
+        return nanoClock.getAsLong();
     }
 
     BufferPool buffers() {
@@ -315,7 +329,7 @@ final class EventLoop implements Executor {
             selector.select(dispatch);
             return;
         }
-        long waitNanos = next.deadlineNanos - System.nanoTime();
+        long waitNanos = next.deadlineNanos - nanoTime();
         if (waitNanos <= 0) {
             selector.selectNow(dispatch);
         } else if (waitNanos > PRECISE_WINDOW_NANOS) {
@@ -352,7 +366,7 @@ final class EventLoop implements Executor {
     }
 
     private void runDueTimers() {
-        long now = System.nanoTime();
+        long now = nanoTime();
         for (int i = 0; i < MAX_TIMERS_PER_TURN; i++) {
             Timer timer = timers.peek();
             if (timer == null || timer.deadlineNanos - now > 0) {

@@ -2,6 +2,7 @@ package io.chaosproxy.internal;
 
 import java.nio.channels.Selector;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Wakes one loop's selector at its next timer's deadline, more precisely than {@code select(ms)} can: epoll
@@ -10,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SelectorWaker {
     private final Selector selector;
+    private final LongSupplier nanoClock;   // the loop's
     private final Thread thread;
     private volatile long deadlineNanos;
     private volatile boolean armed;
@@ -17,8 +19,9 @@ final class SelectorWaker {
     private volatile long parkedUntil = Long.MAX_VALUE;   // when the waker wakes by itself; MAX: never
     private boolean started;   // loop thread only
 
-    SelectorWaker(Selector selector, String threadName) {
+    SelectorWaker(Selector selector, LongSupplier nanoClock, String threadName) {
         this.selector = selector;
+        this.nanoClock = nanoClock;
         this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
     }
@@ -74,7 +77,7 @@ final class SelectorWaker {
             if (deadlineNanos != deadline) {
                 continue;   // moved while we were writing parkedUntil: read it again
             }
-            long wait = deadline - System.nanoTime();
+            long wait = deadline - nanoClock.getAsLong();
             if (wait > 0) {
                 LockSupport.parkNanos(this, wait);
             } else if (armed && deadlineNanos == deadline) {
