@@ -3,6 +3,7 @@ package io.chaosproxy.internal;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -50,6 +51,23 @@ final class Endpoint {
             key.cancel();
         }
         EventLoop.closeQuietly(channel);
+    }
+
+    /**
+     * Whether bytes wait unread in the socket: the kernel accepted them, so closing now loses them. Reads (and so
+     * loses) one byte into {@code probe} to tell; only for a connection being closed.
+     */
+    boolean hasUnreadBytes(ByteBuffer probe) {
+        probe.clear().limit(1);
+        try {
+            // An upstream whose connect the loop has not finished yet may have sent bytes already.
+            if (!channel.isConnected() && !(channel.isConnectionPending() && channel.finishConnect())) {
+                return false;
+            }
+            return channel.read(probe) > 0;
+        } catch (IOException | RuntimeException e) {
+            return false;   // the socket is broken: it is reset anyway, nothing more to tell
+        }
     }
 
     String remoteAddress() {

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * finished, or at once, with an RST on both sides, when either side fails or resets. A connection cut while the
  * proxy holds bytes for one side gives that side an RST, never a FIN: a cut must not look like a complete stream.
  */
-final class ProxiedConnection implements IoHandler, Connection {
+final class ProxiedConnection implements IoHandler, Connection, PipeOwner {
     private static final Logger log = LoggerFactory.getLogger(ProxiedConnection.class);
 
     private final long id;
@@ -74,8 +74,8 @@ final class ProxiedConnection implements IoHandler, Connection {
         this.client = new Endpoint(clientChannel, "client");
         this.upstream = new Endpoint(SocketChannel.open(), "upstream");
         this.random = new SplittableRandom(seed);
-        this.upstreamPipe = new Pipe(this, client, upstream, true, route.settings());
-        this.downstreamPipe = new Pipe(this, upstream, client, false, route.settings());
+        this.upstreamPipe = new Pipe(this, loop, route.counters(), client, upstream, true, route.settings());
+        this.downstreamPipe = new Pipe(this, loop, route.counters(), upstream, client, false, route.settings());
     }
 
     /**
@@ -235,13 +235,17 @@ final class ProxiedConnection implements IoHandler, Connection {
     }
 
     /** An I/O error on one side: the other side gets an RST too, as it would if the path between them broke. */
-    void fail(Endpoint where, IOException e) {
+    @Override
+    public void ioFailed(Endpoint where, IOException e) {
         log.debug("route={} conn={} {} failed: {}; resetting both sides", route.name(), id, where.role, e.toString());
         closeBy(where.role + " failed: " + e.getMessage(), true);
     }
 
-    void onPipeFinished() {
-        if (upstreamPipe.isFinished() && downstreamPipe.isFinished()) {
+    @Override
+    public void finished(Pipe pipe, String closeReason) {
+        if (closeReason != null) {
+            closeAfterDeliberateEnd(pipe, closeReason);
+        } else if (upstreamPipe.isFinished() && downstreamPipe.isFinished()) {
             closeBy("completed", false);
         }
     }
@@ -326,7 +330,8 @@ final class ProxiedConnection implements IoHandler, Connection {
     }
 
     /** A fault's stage threw: a bug in it, which may have cost a chunk, so both sides get an RST. */
-    void stageFailed(Fault fault, Throwable failure) {
+    @Override
+    public void stageFailed(Fault fault, Throwable failure) {
         log.error("route={} conn={} fault={} failed; resetting the connection", route.name(), id, fault.name(), failure);
         String reason = "fault " + fault.name() + " failed: " + failure;
         if (!opened) {
@@ -354,7 +359,7 @@ final class ProxiedConnection implements IoHandler, Connection {
      * A fault ended {@code pipe} on purpose (limit data): that stream had its FIN, and what it held past the end is
      * cut by design; the other stream, if still open, is cut (see {@link #cut}).
      */
-    void closeAfterDeliberateEnd(Pipe pipe, String reason) {
+    private void closeAfterDeliberateEnd(Pipe pipe, String reason) {
         closeBy(reason, false, true, pipe);
     }
 
@@ -694,7 +699,8 @@ final class ProxiedConnection implements IoHandler, Connection {
 
     // ---- for the engine ----
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed;
     }
 
