@@ -19,6 +19,12 @@ final class Endpoint {
         this.role = role;
     }
 
+    /** Non-blocking, and without Nagle: chunks are forwarded as they come, Nagle would add delay nobody asked for. */
+    void configure() throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+
     /** Turns interest in {@code op} on or off; a no-op when nothing changes, to spare the syscall. */
     void want(int op, boolean on) {
         int next = on ? interest | op : interest & ~op;
@@ -67,6 +73,23 @@ final class Endpoint {
             return channel.read(probe) > 0;
         } catch (IOException | RuntimeException e) {
             return false;   // the socket is broken: it is reset anyway, nothing more to tell
+        }
+    }
+
+    /**
+     * Reads what waits and throws it away, into {@code scratch}; returns false once the peer has ended the stream
+     * or the socket failed.
+     */
+    boolean discardInput(ByteBuffer scratch) {
+        try {
+            int read;
+            do {
+                scratch.clear();
+                read = channel.read(scratch);
+            } while (read > 0);
+            return read >= 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 
