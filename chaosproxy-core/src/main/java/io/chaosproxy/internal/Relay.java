@@ -37,7 +37,7 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
     private final Endpoint upstream;
     private final Pipe upstreamPipe;
     private final Pipe downstreamPipe;
-    private UpstreamConnector connector;   // until the upstream answers: an idle connection holds as little as it can
+    private UpstreamConnector connector;   // until the upstream is connected: an idle connection holds little
     private FaultChain faults;             // made with the first fault: most connections have none
     private boolean started;               // the faults' stages have been started
     private boolean opened;                // ConnectionOpened was fired
