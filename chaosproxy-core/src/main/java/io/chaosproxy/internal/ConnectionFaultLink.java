@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  */
 final class ConnectionFaultLink implements ConnectionContext {
     private final FaultEntry entry;
-    private final ProxiedConnection connection;
+    private final FaultHost connection;
     private final EventLoop loop;
     private final SplittableRandom random;
     private List<LoopStageTimer> timers;

@@ -3,6 +3,7 @@ package io.chaosproxy.internal;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -16,6 +17,12 @@ final class Endpoint {
     Endpoint(SocketChannel channel, String role) {
         this.channel = channel;
         this.role = role;
+    }
+
+    /** Non-blocking, and without Nagle: chunks are forwarded as they come, Nagle would add delay nobody asked for. */
+    void configure() throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     }
 
     /** Turns interest in {@code op} on or off; a no-op when nothing changes, to spare the syscall. */
@@ -50,6 +57,40 @@ final class Endpoint {
             key.cancel();
         }
         EventLoop.closeQuietly(channel);
+    }
+
+    /**
+     * Whether bytes wait unread in the socket: the kernel accepted them, so closing now loses them. Reads (and so
+     * loses) one byte into {@code probe} to tell; only for a connection being closed.
+     */
+    boolean hasUnreadBytes(ByteBuffer probe) {
+        probe.clear().limit(1);
+        try {
+            // An upstream whose connect the loop has not finished yet may have sent bytes already.
+            if (!channel.isConnected() && !(channel.isConnectionPending() && channel.finishConnect())) {
+                return false;
+            }
+            return channel.read(probe) > 0;
+        } catch (IOException | RuntimeException e) {
+            return false;   // the socket is broken: it is reset anyway, nothing more to tell
+        }
+    }
+
+    /**
+     * Reads what waits and throws it away, into {@code scratch}; returns false once the peer has ended the stream
+     * or the socket failed.
+     */
+    boolean discardInput(ByteBuffer scratch) {
+        try {
+            int read;
+            do {
+                scratch.clear();
+                read = channel.read(scratch);
+            } while (read > 0);
+            return read >= 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     String remoteAddress() {

@@ -10,14 +10,14 @@ import io.chaosproxy.spi.FaultType;
 final class FaultEntry {
     private final Fault fault;
     private final FaultType<?> type;
-    private final ProxiedConnection connection;
+    private final FaultHost connection;
     final boolean own;       // added to this connection alone, not inherited from the route
     final boolean active;    // the toxicity roll: whether the fault applies to this connection at all
     StageLink upstreamStage;
     StageLink downstreamStage;
     ConnectionFaultLink connectionStage;
 
-    FaultEntry(Fault fault, FaultType<?> type, ProxiedConnection connection, boolean own, boolean active) {
+    FaultEntry(Fault fault, FaultType<?> type, FaultHost connection, boolean own, boolean active) {
         this.fault = fault;
         this.type = type;
         this.connection = connection;
@@ -33,7 +33,7 @@ final class FaultEntry {
         return type;
     }
 
-    ProxiedConnection connection() {
+    FaultHost connection() {
         return connection;
     }
 }

@@ -30,7 +30,7 @@ final class StageLink implements StageContext {
     private boolean pausingSource;
     private boolean removed;
     private Runnable resumeWhenRoom;
-    boolean actsOnData;                  // the stage's forwardsEveryChunkUnchanged(), negated, asked once
+    boolean actsOnData;                  // see mustSeeData()
     private Runnable resumeTask;
 
     StageLink(Pipe pipe, FaultEntry entry, EventLoop loop, SplittableRandom random) {
@@ -39,6 +39,30 @@ final class StageLink implements StageContext {
         this.loop = loop;
         this.random = random;
         this.lastDueNanos = loop.nanoTime();
+    }
+
+    /**
+     * Makes the stage; a type that throws resets the connection (a bug in it), and a placeholder that forwards
+     * keeps the chain whole meanwhile.
+     */
+    void create() {
+        try {
+            stage = entry.type().newStage(entry.fault(), this);
+        } catch (Throwable t) {
+            stage = this::forward;
+            entry.connection().stageFailed(entry.fault(), t);
+        }
+        actsOnData = mustSeeData();
+    }
+
+    /** Whether data must pass through the stage (no fast path); asked once, as a stage's answer must not change. */
+    private boolean mustSeeData() {
+        try {
+            return !stage.forwardsEveryChunkUnchanged();
+        } catch (Throwable t) {
+            entry.connection().stageFailed(entry.fault(), t);
+            return true;
+        }
     }
 
     @Override
