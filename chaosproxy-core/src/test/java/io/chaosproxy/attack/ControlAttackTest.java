@@ -114,13 +114,14 @@ class ControlAttackTest {
                 a.close();
                 b.close();
                 long returned = System.nanoTime();
-                long threadsGone = 0;
-                for (int i = 0; i < 300 && threadsGone == 0; i++) {
+                java.util.concurrent.atomic.AtomicLong gone = new java.util.concurrent.atomic.AtomicLong();
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
                     if (Sockets.proxyThreads().stream().allMatch(before::contains)) {
-                        threadsGone = System.nanoTime();
+                        gone.set(System.nanoTime());   // when they were first seen gone
                     }
-                    Thread.sleep(50);
-                }
+                    return gone.get() != 0;
+                });
+                long threadsGone = gone.get();
                 System.out.printf("[control] mutual close: close() returned after %d ms; threads %s%n",
                         (returned - start) / 1_000_000, threadsGone == 0 ? "still alive after 15 s: "
                                 + Sockets.proxyThreads() : "gone after " + (threadsGone - start) / 1_000_000 + " ms");
@@ -177,7 +178,8 @@ class ControlAttackTest {
                 ChaosProxy proxy = ChaosProxy.builder().shutdownTimeout(Duration.ofMillis(400))
                         .route(0, upstream.address()).name("live")
                         .route(0, upstream.address()).name("off").enabled(false).start();
-                try (Socket held = Attack.connect(proxy.route("live").localPort())) {
+                int livePort = proxy.route("live").localPort();
+                try (Socket held = Attack.connect(livePort)) {
                     await().until(() -> proxy.metrics().activeConnections() == 1);
                     CyclicBarrier start = new CyclicBarrier(3);
                     CompletableFuture<Route> added = Async.supplyAsync(() -> {
@@ -203,7 +205,9 @@ class ControlAttackTest {
                     });
                     Route newRoute = added.get(5, TimeUnit.SECONDS);
                     boolean offEnabled = enabled.get(5, TimeUnit.SECONDS);
-                    Thread.sleep(100);   // close() is now waiting for the held connection (400 ms)
+                    // close() stops every listener before it waits for the held connection (400 ms): once the
+                    // live route refuses, it is waiting
+                    await().atMost(Duration.ofSeconds(5)).until(() -> closing.isDone() || !accepts(livePort));
                     if (!closing.isDone()) {
                         if (newRoute != null && accepts(newRoute.localPort())) {
                             accepting++;

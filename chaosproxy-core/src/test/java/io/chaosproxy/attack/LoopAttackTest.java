@@ -88,7 +88,7 @@ class LoopAttackTest {
             long loopId = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith("chaos-proxy-loop-")).findFirst().orElseThrow().getId();
             long cpuBefore = threads.getThreadCpuTime(loopId);
-            Thread.sleep(1000);
+            Thread.sleep(1000);   // the measured window itself: how much CPU an idle loop burns in one second
             long cpuMillis = (threads.getThreadCpuTime(loopId) - cpuBefore) / 1_000_000;
             System.out.printf("[loop] idle loop used %d ms of CPU in 1 s after a listener interrupted it%n", cpuMillis);
             assertThat(cpuMillis).as("CPU an idle loop burnt in one second").isLessThan(100);
@@ -153,10 +153,11 @@ class LoopAttackTest {
             StringBuilder got = new StringBuilder();
             Throwable ended = null;
             try {
-                for (int i = 0; i < 3; i++) {
-                    client.getOutputStream().write('a' + i);   // the reset may already answer a write
-                    Thread.sleep(50);   // one chunk each
-                }
+                client.getOutputStream().write('a');
+                // 'a' reached the upstream, so it was read as a chunk of its own: 'b' is the stage's second chunk
+                await().atMost(Duration.ofSeconds(5)).until(() -> proxy.metrics().bytesUpstream() >= 1);
+                client.getOutputStream().write('b');
+                client.getOutputStream().write('c');   // the reset may already answer this write
                 int b;
                 while (got.length() < 3 && (b = client.getInputStream().read()) >= 0) {
                     got.append((char) b);
