@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.chaosproxy.ChaosEvent;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Fault;
+import io.chaosproxy.Route;
 import io.chaosproxy.fault.Envelope;
 import io.chaosproxy.spi.Chunk;
 import io.chaosproxy.spi.FaultType;
@@ -183,9 +184,11 @@ class LoopAttackTest {
                         .fault(new Exploding()).start();
                 Socket client = Attack.connect(proxy.route("r").localPort())) {
             client.setSoTimeout(3000);
+            Route route = proxy.route("r");
             for (int i = 0; i < 3; i++) {
                 client.getOutputStream().write('a' + i);
-                Thread.sleep(50);   // one chunk each, all held by the latency
+                long chunks = i + 1;   // one chunk each, all held by the latency: each pins a 64-byte buffer
+                await().atMost(Duration.ofSeconds(5)).until(() -> route.metrics().bufferedBytes() >= 64 * chunks);
             }
             RuntimeException thrown = null;
             try {

@@ -27,8 +27,17 @@ class LossAttackTest {
 
     /** The upstream answers at once and keeps its side open. */
     private static Upstream answering() {
+        return answering(new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /**
+     * An upstream that sends the whole response at once; {@code sent} opens once it is written (on loopback the
+     * bytes are then in the proxy's socket).
+     */
+    private static Upstream answering(java.util.concurrent.CountDownLatch sent) {
         return Upstream.start(socket -> {
             socket.getOutputStream().write(RESPONSE);
+            sent.countDown();
             socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
         });
     }
@@ -71,12 +80,14 @@ class LossAttackTest {
 
     /** {@code cut} ends the connection while a timeout(0) stalls the response the upstream already sent. */
     private void stallThenCut(Consumer<ChaosProxy> cut) throws Exception {
-        try (Upstream upstream = answering();
+        java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+        try (Upstream upstream = answering(sent);
                 ChaosProxy proxy = ChaosProxy.builder().shutdownTimeout(Duration.ZERO).route(0, upstream.address())
                         .name("r").fault(Fault.timeout(Duration.ZERO)).start();
                 Socket client = Attack.connect(proxy.route("r").localPort())) {
             await().until(() -> proxy.route("r").connections().size() == 1);
-            Thread.sleep(200);   // the response has reached the proxy's socket; a stall does not read it
+            // the response has reached the proxy's socket; a stall does not read it
+            assertThat(sent.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the upstream answered").isTrue();
             cut.accept(proxy);
             assertShortStreamIsReset(readToTheEnd(client));
         }
@@ -105,9 +116,11 @@ class LossAttackTest {
     /** The same stall, but on one connection only through Connection.addFault. */
     @Test
     void closeConnectionsDuringAStallAddedToOneConnection() throws Exception {
+        java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
         try (Upstream upstream = Upstream.start(socket -> {
                     socket.getInputStream().read();   // answers only once asked, after the stall is in place
                     socket.getOutputStream().write(RESPONSE);
+                    sent.countDown();
                     socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
                 });
                 ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("r").start();
@@ -116,7 +129,7 @@ class LossAttackTest {
             await().until(() -> route.connections().size() == 1);
             route.connections().get(0).addFault(Fault.timeout(Duration.ZERO).named("stall"));
             client.getOutputStream().write(1);
-            Thread.sleep(200);
+            assertThat(sent.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the upstream answered").isTrue();
             route.closeConnections();
             assertShortStreamIsReset(readToTheEnd(client));
         }

@@ -55,7 +55,8 @@ class CutAttackTest {
             Route route = proxy.route("r");
             await().until(() -> !route.connections().isEmpty()
                     && route.connections().get(0).bytesDownstream() == RESPONSE.length);
-            Thread.sleep(200);   // the upstream's FIN has reached the proxy, which holds it (slow close)
+            // the upstream's FIN has reached the proxy, which holds it: the slow close reports holding it
+            await().until(() -> route.metrics().faultsInjected().getOrDefault("slow_close", 0L) >= 1);
             route.closeConnections();
             ByteArrayOutputStream read = new ByteArrayOutputStream();
             InputStream in = client.getInputStream();

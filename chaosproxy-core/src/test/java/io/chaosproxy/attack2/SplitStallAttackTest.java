@@ -138,7 +138,14 @@ class SplitStallAttackTest {
             client.start();
             // Whether the slicer reaches the headroom (and waits) depends on how big the reads were: reported
             await().until(() -> route.metrics().bufferedBytes() >= HIGH_WATER);
-            Thread.sleep(100);
+            // then until the pipe stops growing: the slicer waits for room, or everything was read
+            long[] last = {-1};
+            await().pollInterval(Duration.ofMillis(50)).until(() -> {
+                long now = route.metrics().bufferedBytes();
+                boolean settled = now == last[0];
+                last[0] = now;
+                return settled;
+            });
             System.out.printf("[split] before the %s: the pipe pins %d bytes (waiting for room at %d)%n",
                     update ? "update" : "removal", route.metrics().bufferedBytes(), 3 * HIGH_WATER);
             if (update) {

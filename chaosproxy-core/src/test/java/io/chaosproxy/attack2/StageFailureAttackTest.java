@@ -197,7 +197,7 @@ class StageFailureAttackTest {
             long loopId = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith("chaos-proxy-loop-")).findFirst().orElseThrow().getId();
             long cpuBefore = threads.getThreadCpuTime(loopId);
-            Thread.sleep(1000);
+            Thread.sleep(1000);   // the measured window itself: how much CPU an idle loop burns in one second
             long cpuMillis = (threads.getThreadCpuTime(loopId) - cpuBefore) / 1_000_000;
             System.out.printf("[stage] idle loop used %d ms of CPU in 1 s after listeners interrupted it%n", cpuMillis);
             assertThat(cpuMillis).isLessThan(100);
