@@ -36,4 +36,16 @@ final class FaultEntry {
     FaultHost connection() {
         return connection;
     }
+
+    /**
+     * Runs the fault's stage code; whatever it throws resets the connection: a chunk it took may be lost, and a
+     * reset is the only honest way to tell both sides.
+     */
+    void runGuarded(Runnable action) {
+        try {
+            action.run();
+        } catch (Throwable t) {
+            connection.stageFailed(fault, t);
+        }
+    }
 }

@@ -4,10 +4,7 @@ import io.chaosproxy.Fault;
 import io.chaosproxy.spi.Chunk;
 import io.chaosproxy.spi.Stage;
 import io.chaosproxy.spi.StageContext;
-import io.chaosproxy.spi.StageTimer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -15,29 +12,22 @@ import java.util.SplittableRandom;
  * chunk its stage delays or holds and keeps them in order: when the stage is removed, they move on, in order,
  * so no fault loses bytes it was not asked to lose. Loop thread only.
  */
-final class StageLink implements StageContext {
+final class StageLink extends FaultLink implements StageContext {
     private final Pipe pipe;
-    private final FaultEntry entry;
-    private final EventLoop loop;
-    private final SplittableRandom random;
     Stage stage;
     StageLink next;                   // null: the sink is next
     private ArrayDeque<PooledChunk> delayed;   // made on first use, so a fault that delays nothing holds nothing
     private Timer delayTimer;
     private long lastDueNanos;
     private ArrayDeque<PooledChunk> held;
-    private List<LoopStageTimer> timers;
     private boolean pausingSource;
-    private boolean removed;
     private Runnable resumeWhenRoom;
     boolean actsOnData;                  // see mustSeeData()
     private Runnable resumeTask;
 
     StageLink(Pipe pipe, FaultEntry entry, EventLoop loop, SplittableRandom random) {
+        super(entry, loop, random);
         this.pipe = pipe;
-        this.entry = entry;
-        this.loop = loop;
-        this.random = random;
         this.lastDueNanos = loop.nanoTime();
     }
 
@@ -178,35 +168,6 @@ final class StageLink implements StageContext {
     }
 
     @Override
-    public StageTimer newTimer(Runnable action) {
-        LoopStageTimer timer = new LoopStageTimer(loop, () -> {
-            if (!removed && !pipe.isClosed()) {
-                guarded(action);
-            }
-        });
-        if (timers == null) {
-            timers = new ArrayList<>(2);
-        }
-        timers.add(timer);
-        return timer;
-    }
-
-    @Override
-    public long nanoTime() {
-        return loop.nanoTime();
-    }
-
-    @Override
-    public long connectionOpenedNanos() {
-        return entry.connection().openedNanos();
-    }
-
-    @Override
-    public SplittableRandom random() {
-        return random;
-    }
-
-    @Override
     public void pauseSource() {
         if (!pausingSource) {
             pausingSource = true;
@@ -231,23 +192,8 @@ final class StageLink implements StageContext {
     }
 
     @Override
-    public void close(String reason) {
-        entry.connection().closeBy(reason, false);
-    }
-
-    @Override
     public void cut(String reason) {
         entry.connection().cut(reason);
-    }
-
-    @Override
-    public void reset(String reason) {
-        entry.connection().closeBy(reason, true);
-    }
-
-    @Override
-    public void injected(String detail) {
-        entry.connection().faultInjected(entry.fault(), detail);
     }
 
     @Override
@@ -264,16 +210,9 @@ final class StageLink implements StageContext {
         return removed;
     }
 
-    /**
-     * Runs the stage's code; whatever it throws resets the connection: a chunk it took may be lost, and a reset
-     * is the only honest way to tell both sides.
-     */
+    /** Runs the stage's code, guarded: see {@link FaultEntry#runGuarded}. */
     void guarded(Runnable action) {
-        try {
-            action.run();
-        } catch (Throwable t) {
-            entry.connection().stageFailed(entry.fault(), t);
-        }
+        entry.runGuarded(action);
     }
 
     private void releaseDue() {
@@ -293,14 +232,9 @@ final class StageLink implements StageContext {
 
     /** Stops the stage's timers; returns every chunk it holds, in the order they must leave. */
     ArrayDeque<PooledChunk> detach() {
-        removed = true;
+        stopTimers();   // and marks the stage removed
         if (delayTimer != null) {
             loop.cancel(delayTimer);
-        }
-        if (timers != null) {
-            for (StageTimer timer : timers) {
-                timer.cancel();
-            }
         }
         resumeSource();
         ArrayDeque<PooledChunk> leftovers = new ArrayDeque<>();

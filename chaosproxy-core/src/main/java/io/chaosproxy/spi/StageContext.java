@@ -1,14 +1,12 @@
 package io.chaosproxy.spi;
 
-import java.util.SplittableRandom;
-
 /**
  * What a {@link Stage} may do to the stream it sits in and to its connection: pass chunks on now or later, hold
  * them, split them, pause the source, end the stream, close or reset the connection, and report what it injected.
  * The context owns every chunk it delays or holds and keeps them in order: when the stage is removed they move
  * on, in order, so no fault loses bytes it was not asked to lose. Loop thread only.
  */
-public interface StageContext {
+public interface StageContext extends FaultContext {
 
     /** Passes the chunk on now, behind any chunk this stage still delays. */
     void forward(Chunk chunk);
@@ -46,18 +44,6 @@ public interface StageContext {
     /** Drops the chunk's bytes: only for faults that cut the stream anyway. */
     void discard(Chunk chunk);
 
-    /** A timer whose action runs on the loop; cancelled when the stage is removed or the connection closes. */
-    StageTimer newTimer(Runnable action);
-
-    /** The loop's clock, in nanoseconds ({@link System#nanoTime()} in a running proxy). */
-    long nanoTime();
-
-    /** When the connection was accepted, in {@link #nanoTime()} time. */
-    long connectionOpenedNanos();
-
-    /** This stage's own random generator, split from the connection's, which is split from the proxy's seed. */
-    SplittableRandom random();
-
     /** Stops reading from this direction's source until {@link #resumeSource} or the stage's removal. */
     void pauseSource();
 
@@ -71,22 +57,10 @@ public interface StageContext {
     void endStreamThenClose(String reason);
 
     /**
-     * Closes both sides now, as a peer closing gracefully would: a FIN, or an RST to a side for which bytes were
-     * in flight (held, or unread in the proxy's socket) and are now lost.
-     */
-    void close(String reason);
-
-    /**
      * Cuts the connection now, as a blackhole's timeout does: each stream its sender had not ended gets an RST,
      * so no side takes what it got for a complete stream.
      */
     void cut(String reason);
-
-    /** Aborts both sides with an RST now. */
-    void reset(String reason);
-
-    /** Reports that the fault did something: logged, counted by type and told to listeners. */
-    void injected(String detail);
 
     /** Counts bytes the fault changed (corruption). */
     void bytesChanged(int count);
