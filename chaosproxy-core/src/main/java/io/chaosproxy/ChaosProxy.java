@@ -3,6 +3,7 @@ package io.chaosproxy;
 import io.chaosproxy.spi.Check;
 import io.chaosproxy.internal.Engine;
 import io.chaosproxy.internal.EngineSettings;
+import io.chaosproxy.internal.ProxyShutdown;
 import io.chaosproxy.internal.RouteConfig;
 import io.chaosproxy.internal.RouteRules;
 import io.chaosproxy.internal.RouteRuntime;
@@ -45,15 +46,14 @@ public final class ChaosProxy implements AutoCloseable {
     private volatile Map<String, Route> routeView = Map.of();
     private int routesAdded;                                              // guarded by routes
     private final long seed;
-    private final Duration shutdownTimeout;
+    private final ProxyShutdown shutdown;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final java.util.concurrent.CountDownLatch closedFully = new java.util.concurrent.CountDownLatch(1);
     private final long startedNanos = System.nanoTime();
 
     private ChaosProxy(Engine engine, long seed, Duration shutdownTimeout) {
         this.engine = engine;
         this.seed = seed;
-        this.shutdownTimeout = shutdownTimeout;
+        this.shutdown = new ProxyShutdown(engine, shutdownTimeout);
         for (RouteRuntime runtime : engine.routes()) {
             routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos));
         }
@@ -234,83 +234,13 @@ public final class ChaosProxy implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
-            awaitClosedFully();   // another close() is under way: this one too returns when the proxy is closed
+            shutdown.awaitDone();   // another close() is under way: this one too returns when the proxy is closed
             return;
         }
         synchronized (routes) {
             // A barrier: an addRoute that got past its closed check has published its route, so it is stopped too.
         }
-        stopAccepting();   // the ports refuse before anything waits
-        if (Engine.onAnyLoop()) {
-            // A listener, on this proxy's loop or another's: a loop must not wait (for itself, or for a proxy whose
-            // listener may be closing this one). A short-lived thread does the waiting.
-            Thread closer = new Thread(this::finishClose, "chaos-proxy-closer-" + engine.name());
-            closer.setDaemon(true);
-            try {
-                closer.start();
-            } catch (RuntimeException | Error e) {   // no thread to be had: cut at once, without waiting
-                log.error("chaos-proxy: no thread to wait for live connections; cutting them now", e);
-                try {
-                    engine.closeLoops();
-                } finally {
-                    closedFully.countDown();
-                }
-            }
-            return;
-        }
-        finishClose();
-    }
-
-    private void stopAccepting() {
-        try {
-            engine.stopAccepting();
-        } catch (RuntimeException | Error e) {
-            log.error("chaos-proxy: stopping the listeners failed; closing everything anyway", e);
-        }
-    }
-
-    private void awaitClosedFully() {
-        if (Engine.onAnyLoop()) {
-            return;   // a loop never waits
-        }
-        try {
-            closedFully.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Lets live connections finish for up to the shutdown timeout, then cuts the rest and ends every loop. */
-    private void finishClose() {
-        try {
-            awaitThenCloseLoops();
-        } finally {
-            closedFully.countDown();
-        }
-    }
-
-    private void awaitThenCloseLoops() {
-        int left = 0;
-        try {
-            left = engine.awaitConnections(shutdownTimeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            log.error("chaos-proxy: stopping failed; closing everything anyway", e);
-        } finally {
-            try {
-                engine.closeLoops();   // whatever happened above, no thread outlives close()
-            } catch (RuntimeException | Error e) {
-                log.error("chaos-proxy: closing the event loops failed", e);
-            }
-        }
-        List<String> names = routes().stream().map(Route::name).toList();
-        if (left > 0) {
-            log.warn("chaos-proxy stopped: routes={} connectionsCut={} (still open after the shutdown timeout of {}ms)",
-                    names, left, shutdownTimeout.toMillis());
-        } else {
-            log.info("chaos-proxy stopped: routes={} connectionsCut=0", names);
-        }
+        shutdown.run(() -> routes().stream().map(Route::name).toList());
     }
 
     @Override
