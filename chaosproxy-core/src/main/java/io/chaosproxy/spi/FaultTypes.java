@@ -96,7 +96,7 @@ public final class FaultTypes {
                 FaultTypes.class.getProtectionDomain().getCodeSource());
     }
 
-    private static void addProviders(Map<String, FaultTypeProvider> providers, ClassLoader loader,
+    static void addProviders(Map<String, FaultTypeProvider> providers, ClassLoader loader,
             List<String> problems) {
         Iterator<FaultTypeProvider> it = ServiceLoader.load(FaultTypeProvider.class, loader).iterator();
         while (true) {

@@ -63,6 +63,57 @@ class FaultTypeRegistrationTest {
                 .contains("listed but not loadable");
     }
 
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    /** faultTypes() declares nothing, but an assert, a stack overflow or a sneaky checked exception still gets out. */
+    @Test
+    void aProviderThrowingAnErrorOrACheckedExceptionIsLeftOutToo() {
+        List<FaultTypeProvider> providers = new ArrayList<>();
+        providers.add(new BuiltInFaults());
+        providers.add(() -> {
+            throw new AssertionError("assert on purpose");
+        });
+        providers.add(() -> {
+            throw sneaky(new java.io.IOException("checked on purpose"));
+        });
+        providers.add(providing(List.of(Plain.TYPE)));
+
+        FaultTypes.Registry registry = FaultTypes.Registry.of(providers, List.of());
+
+        assertThat(registry.byName()).containsKeys("latency", "plain");
+        assertThat(registry.problems()).hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("assert on purpose"))
+                .anySatisfy(p -> assertThat(p).contains("checked on purpose"));
+    }
+
+    /**
+     * A class loader that cannot list its service files (an IOException from getResources) makes the
+     * ServiceLoader fail again on every step: the lookup must give up, not loop (here it stops failing after
+     * 1000 tries, so the bug shows as 1000 problems rather than a hang).
+     */
+    @Test
+    void aClassLoaderThatCannotListProvidersIsToldOnceAndLeftBehind() {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        ClassLoader broken = new ClassLoader(FaultTypes.class.getClassLoader()) {
+            @Override
+            public java.util.Enumeration<java.net.URL> getResources(String name) throws java.io.IOException {
+                if (name.contains(FaultTypeProvider.class.getName()) && lookups.incrementAndGet() <= 1000) {
+                    throw new java.io.IOException("cannot list on purpose");
+                }
+                return java.util.Collections.emptyEnumeration();
+            }
+        };
+        java.util.Map<String, FaultTypeProvider> providers = new java.util.LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+
+        FaultTypes.addProviders(providers, broken, problems);
+
+        assertThat(problems).hasSize(1).first().asString().contains("a fault type provider was left out");
+    }
+
     @Test
     void thisBuildRegistersEveryBuiltInTypeWithoutProblems() {
         assertThat(FaultTypes.problems()).isEmpty();
