@@ -126,7 +126,7 @@ public final class FaultTypes {
                 List<FaultType<?>> types;
                 try {
                     types = provider.faultTypes();
-                } catch (RuntimeException | LinkageError e) {
+                } catch (Throwable e) {   // an assert, a sneaky checked exception: a broken provider all the same
                     problems.add("fault type provider " + source + " was left out: faultTypes() threw " + e);
                     continue;
                 }
