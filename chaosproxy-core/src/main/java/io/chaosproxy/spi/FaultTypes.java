@@ -99,6 +99,7 @@ public final class FaultTypes {
     static void addProviders(Map<String, FaultTypeProvider> providers, ClassLoader loader,
             List<String> problems) {
         Iterator<FaultTypeProvider> it = ServiceLoader.load(FaultTypeProvider.class, loader).iterator();
+        String lastError = null;
         while (true) {
             try {
                 if (!it.hasNext()) {
@@ -107,6 +108,10 @@ public final class FaultTypes {
                 FaultTypeProvider provider = it.next();
                 providers.putIfAbsent(provider.getClass().getName(), provider);
             } catch (ServiceConfigurationError e) {   // one provider listed but not loadable: the others still are
+                if (java.util.Objects.equals(e.getMessage(), lastError)) {
+                    return;   // the same error again: the lookup is stuck (the service files cannot be listed)
+                }
+                lastError = e.getMessage();
                 problems.add("a fault type provider was left out: " + e.getMessage());
             }
         }
