@@ -2,11 +2,20 @@ package io.chaosproxy;
 
 import java.time.Duration;
 
-/** Something that happened on a connection, as told to a {@link ChaosListener}. */
+/**
+ * Something that happened on a route, as told to a {@link ChaosListener}: most events are about one connection; a
+ * change of an upstream's health or circuit breaker ({@link UpstreamHealthChanged}, {@link CircuitBreakerChanged})
+ * is about the upstream, and has no connection.
+ */
 public sealed interface ChaosEvent {
 
-    /** The connection it happened on. */
+    /** The connection it happened on; null for an event about an upstream rather than a connection. */
     Connection connection();
+
+    /** The name of the route it happened on. */
+    default String route() {
+        return connection().route();
+    }
 
     /**
      * A connection was accepted; no byte has flowed and the upstream has not been contacted. A listener may
@@ -40,5 +49,52 @@ public sealed interface ChaosEvent {
      *             resolves its upstream on each connection found no such host) or {@code other}
      */
     record UpstreamError(Connection connection, String kind, String message) implements ChaosEvent {
+    }
+
+    /**
+     * No upstream of the route could be reached, so the client's connection is closed: each target tried failed
+     * (an {@link UpstreamError} each), or none was usable (unhealthy, or its circuit breaker open).
+     *
+     * @param tried  the targets tried, in order; empty when none was usable
+     */
+    record NoUpstream(Connection connection, java.util.List<String> tried) implements ChaosEvent {
+
+        /** Copies the list. */
+        public NoUpstream {
+            tried = java.util.List.copyOf(tried);
+        }
+    }
+
+    /**
+     * An upstream's health check changed its mind. Told on the route's health-check thread.
+     *
+     * @param upstream the upstream as given, e.g. {@code "127.0.0.1:7002"}
+     * @param healthy  whether it is healthy now
+     * @param reason   what the probe saw, e.g. {@code connected in 1ms} or {@code refused}
+     */
+    record UpstreamHealthChanged(String route, String upstream, boolean healthy, String reason)
+            implements ChaosEvent {
+
+        /** None: the event is about an upstream. */
+        @Override
+        public Connection connection() {
+            return null;
+        }
+    }
+
+    /**
+     * An upstream's circuit breaker changed state. Told on the event loop of the connection whose connect decided.
+     *
+     * @param upstream the upstream as given
+     * @param state    {@code open} (the target is skipped for the cool-down), {@code half_open} (one trial
+     *                 connection is under way) or {@code closed} (the target is used again)
+     */
+    record CircuitBreakerChanged(String route, String upstream, String state) implements ChaosEvent {
+
+        /** None: the event is about an upstream. */
+        @Override
+        public Connection connection() {
+            return null;
+        }
     }
 }

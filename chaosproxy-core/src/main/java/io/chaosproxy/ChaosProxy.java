@@ -113,7 +113,7 @@ public final class ChaosProxy implements AutoCloseable {
             if (closed.get()) {
                 throw new IllegalStateException("the proxy is closed; start a new one to add routes");
             }
-            rulesOfRoutesBut(null).claim(routes.size(), config.name(), config.localPort());
+            rulesOfRoutesBut(null).claim(routes.size(), config.name(), config.localPorts());
             // Binding waits for the acceptor only, which never waits and runs no user code: safe under the lock.
             route = new Route(engine.addRoute(config), closed::get, () -> startedNanos);
             if (!builder.isEnabled()) {
@@ -141,7 +141,7 @@ public final class ChaosProxy implements AutoCloseable {
         Objects.requireNonNull(name, "name");
         RouteConfig config = new RouteBuilder(null, 0, name, localPort, upstream).config();
         synchronized (routes) {
-            rulesOfRoutesBut(name).claim(routes.size(), config.name(), config.localPort());
+            rulesOfRoutesBut(name).claim(routes.size(), config.name(), config.localPorts());
         }
     }
 
@@ -151,7 +151,7 @@ public final class ChaosProxy implements AutoCloseable {
         int position = 0;
         for (Route route : routes.values()) {
             if (!route.name().equals(leftOut)) {
-                rules.add(position, route.name(), route.localPort());
+                rules.add(position, route.name(), route.localPorts());
             }
             position++;
         }
@@ -291,6 +291,18 @@ public final class ChaosProxy implements AutoCloseable {
             return route;
         }
 
+        /**
+         * Adds a route of several upstreams: each new connection goes to one of them, picked by the route's
+         * {@link RouteBuilder#balancing balancing}; a target that cannot be reached fails over to the next, and
+         * only when every one failed is the client closed. With one upstream, the same as
+         * {@link #route(int, String)}.
+         */
+        public RouteBuilder route(int localPort, String upstream, String... moreUpstreams) {
+            RouteBuilder route = new RouteBuilder(this, routes.size(), localPort, upstream, moreUpstreams);
+            routes.add(route);
+            return route;
+        }
+
         /** Where every route listens; loopback unless set, so that nothing is opened to the network unasked. */
         public Builder bindAddress(InetAddress address) {
             this.bindAddress = Objects.requireNonNull(address, "bindAddress");
@@ -420,7 +432,7 @@ public final class ChaosProxy implements AutoCloseable {
             List<RouteConfig> configs = new ArrayList<>();
             for (RouteBuilder route : routes) {
                 RouteConfig config = route.config();
-                rules.claim(configs.size(), config.name(), config.localPort());
+                rules.claim(configs.size(), config.name(), config.localPorts());
                 configs.add(config);
             }
             return configs;

@@ -26,6 +26,15 @@ public interface Connection {
      */
     InetSocketAddress upstreamAddress();
 
+    /**
+     * The upstream this connection goes to, as the route names it (e.g. {@code "127.0.0.1:7002"}): for a route of
+     * several upstreams, the one it was paired with, or the route's first until one is.
+     */
+    default String upstream() {
+        InetSocketAddress address = upstreamAddress();
+        return address.getHostString() + ":" + address.getPort();
+    }
+
     /** Bytes written to the upstream so far. */
     long bytesUpstream();
 

@@ -2,6 +2,7 @@ package io.chaosproxy;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,16 +25,33 @@ import java.util.TreeMap;
  * @param faultsInjected        how often each fault type acted, by type
  * @param upstreamFailures      failed upstream connects by kind: {@code refused}, {@code timeout}, ...
  * @param uptime                since the proxy started
+ * @param connectionsRefusedByLimit clients closed at once because a route's {@code maxConnections} or
+ *                              {@code connectionRate} was reached (counted in accepted connections too)
+ * @param noUpstream            clients closed because no upstream could be reached: each one tried failed, or
+ *                              none was usable (unhealthy, or its circuit breaker open)
+ * @param upstreams             each upstream's counts and state, route by route, in declaration order
  */
 public record ProxyMetrics(long acceptedConnections, int activeConnections, long droppedConnections,
         long refusedConnections, long bytesUpstream, long bytesDownstream, long bufferedBytes,
         long peakPipeBufferedBytes, long bytesCorrupted, Map<String, Long> faultsInjected,
-        Map<String, Long> upstreamFailures, Duration uptime) {
+        Map<String, Long> upstreamFailures, Duration uptime, long connectionsRefusedByLimit, long noUpstream,
+        List<UpstreamMetrics> upstreams) {
 
-    /** Copies the maps, sorted by key. */
+    /** Copies the maps, sorted by key, and the list. */
     public ProxyMetrics {
         faultsInjected = Collections.unmodifiableMap(new TreeMap<>(faultsInjected));
         upstreamFailures = Collections.unmodifiableMap(new TreeMap<>(upstreamFailures));
+        upstreams = List.copyOf(upstreams);
+    }
+
+    /** Metrics of a proxy before pools: no limits, no per-upstream counts. */
+    public ProxyMetrics(long acceptedConnections, int activeConnections, long droppedConnections,
+            long refusedConnections, long bytesUpstream, long bytesDownstream, long bufferedBytes,
+            long peakPipeBufferedBytes, long bytesCorrupted, Map<String, Long> faultsInjected,
+            Map<String, Long> upstreamFailures, Duration uptime) {
+        this(acceptedConnections, activeConnections, droppedConnections, refusedConnections, bytesUpstream,
+                bytesDownstream, bufferedBytes, peakPipeBufferedBytes, bytesCorrupted, faultsInjected,
+                upstreamFailures, uptime, 0, 0, List.of());
     }
 
     static ProxyMetrics zero(Duration uptime) {
@@ -46,7 +64,15 @@ public record ProxyMetrics(long acceptedConnections, int activeConnections, long
                 refusedConnections + other.refusedConnections, bytesUpstream + other.bytesUpstream,
                 bytesDownstream + other.bytesDownstream, bufferedBytes + other.bufferedBytes,
                 Math.max(peakPipeBufferedBytes, other.peakPipeBufferedBytes), bytesCorrupted + other.bytesCorrupted,
-                sum(faultsInjected, other.faultsInjected), sum(upstreamFailures, other.upstreamFailures), uptime);
+                sum(faultsInjected, other.faultsInjected), sum(upstreamFailures, other.upstreamFailures), uptime,
+                connectionsRefusedByLimit + other.connectionsRefusedByLimit, noUpstream + other.noUpstream,
+                concat(upstreams, other.upstreams));
+    }
+
+    private static List<UpstreamMetrics> concat(List<UpstreamMetrics> a, List<UpstreamMetrics> b) {
+        List<UpstreamMetrics> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

@@ -25,11 +25,13 @@ public final class Route {
     private final RouteRuntime runtime;
     private final BooleanSupplier proxyClosed;
     private final LongSupplier startedNanos;
+    private final List<Upstream> upstreams;
 
     Route(RouteRuntime runtime, BooleanSupplier proxyClosed, LongSupplier startedNanos) {
         this.runtime = runtime;
         this.proxyClosed = proxyClosed;
         this.startedNanos = startedNanos;
+        this.upstreams = runtime.upstreams().stream().map(t -> new Upstream(runtime, t, proxyClosed)).toList();
     }
 
     /** The route's name: as given, or {@code route-<n>} for the n-th route (from 0) when none was given. */
@@ -47,9 +49,35 @@ public final class Route {
         return runtime.localAddress();
     }
 
-    /** The upstream as it was given, e.g. {@code "127.0.0.1:5432"}. */
+    /** Every port the route listens on, the main one ({@link #localPort()}) first; the real ones for port 0. */
+    public List<Integer> localPorts() {
+        return runtime.localAddresses().stream().map(InetSocketAddress::getPort).toList();
+    }
+
+    /** The upstream as it was given, e.g. {@code "127.0.0.1:5432"}; the first one for a route of several. */
     public String upstream() {
         return runtime.config().upstream().text();
+    }
+
+    /** The route's upstreams, in declaration order; one for a route made with {@code route(port, upstream)}. */
+    public List<Upstream> upstreams() {
+        return upstreams;
+    }
+
+    /**
+     * The upstream given as {@code address} (as written in the route, e.g. {@code "127.0.0.1:7002"}).
+     *
+     * @throws java.util.NoSuchElementException when the route has none such; the message lists those it has
+     */
+    public Upstream upstream(String address) {
+        Objects.requireNonNull(address, "address");
+        for (Upstream upstream : upstreams) {
+            if (upstream.address().strip().equals(address.strip())) {
+                return upstream;
+            }
+        }
+        throw new java.util.NoSuchElementException("route '" + name() + "' has no upstream \"" + address
+                + "\"; it has " + upstreams.stream().map(Upstream::address).toList());
     }
 
     /** The route's faults now, in chain order. */
@@ -175,7 +203,9 @@ public final class Route {
         return new ProxyMetrics(c.acceptedConnections(), c.activeConnections(), c.droppedConnections(),
                 c.upstreamFailures().getOrDefault("refused", 0L), c.bytesUpstream(), c.bytesDownstream(),
                 c.bufferedBytes(), c.peakPipeBufferedBytes(), c.bytesCorrupted(), c.faultsInjected(),
-                c.upstreamFailures(), Duration.ofNanos(System.nanoTime() - startedNanos.getAsLong()));
+                c.upstreamFailures(), Duration.ofNanos(System.nanoTime() - startedNanos.getAsLong()),
+                c.connectionsRefusedByLimit(), c.noUpstream(),
+                upstreams.stream().map(Upstream::metrics).toList());
     }
 
     RouteRuntime runtime() {
@@ -191,7 +221,8 @@ public final class Route {
 
     @Override
     public String toString() {
-        return "Route{" + name() + " " + localAddress() + " -> " + upstream() + ", faults="
+        return "Route{" + name() + " " + localPorts() + " -> " + upstreams.stream().map(Upstream::address).toList()
+                + ", faults="
                 + faults().stream().map(Fault::name).toList() + (runtime.isEnabled() ? "" : ", disabled") + "}";
     }
 }

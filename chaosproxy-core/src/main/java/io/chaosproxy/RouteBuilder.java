@@ -1,11 +1,15 @@
 package io.chaosproxy;
 
 import io.chaosproxy.internal.HostPort;
+import io.chaosproxy.internal.PoolSettings;
+import io.chaosproxy.spi.Check;
 import io.chaosproxy.internal.RouteConfig;
 import io.chaosproxy.internal.RouteRules;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -18,34 +22,67 @@ import java.util.function.Supplier;
 public final class RouteBuilder {
     private final ChaosProxy.Builder proxy;
     private final int index;
-    private final int localPort;
-    private final HostPort upstream;
+    private final List<Integer> localPorts = new ArrayList<>();
+    private final List<HostPort> upstreams = new ArrayList<>();
     private final List<Fault> faults = new ArrayList<>();
+    private final Map<String, List<Fault>> upstreamFaults = new LinkedHashMap<>();
     private String name;
     private boolean enabled = true;
     private boolean resolveOnConnect;
+    private Balancing balancing = Balancing.ROUND_ROBIN;
+    private Duration healthInterval;
+    private Duration healthTimeout;
+    private int breakerFailures;
+    private Duration breakerCooldown;
+    private int maxConnections;
+    private int connectionRate;
+    private Duration connectTimeout;
+    private boolean keepAlive;
+    private int preconnect;
 
-    RouteBuilder(ChaosProxy.Builder proxy, int index, int localPort, String upstream) {
-        this(proxy, index, null, localPort, upstream);
+    RouteBuilder(ChaosProxy.Builder proxy, int index, int localPort, String upstream, String... more) {
+        this(proxy, index, null, localPort, upstream, more);
     }
 
     /** A route named at once, so that a bad port or upstream is reported under its name; {@code name} may be null. */
-    RouteBuilder(ChaosProxy.Builder proxy, int index, String name, int localPort, String upstream) {
+    RouteBuilder(ChaosProxy.Builder proxy, int index, String name, int localPort, String upstream, String... more) {
         this.proxy = proxy;
         this.index = index;
         if (name != null) {
             name(name);
         }
-        if (localPort < 0 || localPort > 65535) {
-            throw new IllegalArgumentException(label() + ": localPort " + localPort
-                    + " is outside 0..65535; use 0 for an ephemeral port");
+        localPorts.add(checkedPort("localPort", localPort));
+        Objects.requireNonNull(more, "upstreams");
+        addUpstream(upstream);
+        for (String other : more) {
+            addUpstream(other);
         }
-        this.localPort = localPort;
+    }
+
+    private void addUpstream(String text) {
+        HostPort upstream;
         try {
-            this.upstream = HostPort.parse(upstream);
+            upstream = HostPort.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(label() + ": " + e.getMessage(), e);
         }
+        for (HostPort other : upstreams) {
+            if (other.text().strip().equals(upstream.text().strip())) {
+                throw new IllegalArgumentException(label() + ": upstream \"" + text + "\" is given twice");
+            }
+        }
+        upstreams.add(upstream);
+    }
+
+    private int checkedPort(String what, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(label() + ": " + what + " " + port
+                    + " is outside 0..65535; use 0 for an ephemeral port");
+        }
+        if (port > 0 && localPorts.contains(port)) {
+            throw new IllegalArgumentException(label() + ": port " + port + " is given twice");
+        }
+        return port;
     }
 
     /** Names the route; default {@code route-<n>}, n counting routes from 0 in declaration order. */
@@ -79,6 +116,123 @@ public final class RouteBuilder {
     }
 
     /**
+     * More local ports for the same route (0 for an ephemeral one each): a client connecting to any of them is
+     * served as on the first, by the same upstreams, faults and limits, as the seeds' "apps" do.
+     */
+    public RouteBuilder alsoListen(int... ports) {
+        Objects.requireNonNull(ports, "ports");
+        for (int port : ports) {
+            localPorts.add(checkedPort("alsoListen port", port));
+        }
+        return this;
+    }
+
+    /** How a route of several upstreams picks one for each connection; default {@link Balancing#ROUND_ROBIN}. */
+    public RouteBuilder balancing(Balancing balancing) {
+        this.balancing = Objects.requireNonNull(balancing, "balancing");
+        return this;
+    }
+
+    /**
+     * Probes each upstream with a TCP connect every {@code interval}, failing after {@code timeout}; a target whose
+     * probe fails is skipped until one succeeds again. The first probe runs at start; probes run on threads of the
+     * route's own, never an event loop. Off unless set.
+     */
+    public RouteBuilder healthCheck(Duration interval, Duration timeout) {
+        this.healthInterval = checked("healthCheck interval", interval);
+        this.healthTimeout = checked("healthCheck timeout", timeout);
+        return this;
+    }
+
+    /**
+     * After {@code failures} consecutive failed connects to one upstream, skips it for {@code coolDown}; then one
+     * trial connection decides: connected, the breaker closes; failed, it stays open for another cool-down. Off
+     * unless set.
+     */
+    public RouteBuilder circuitBreaker(int failures, Duration coolDown) {
+        if (failures < 1) {
+            throw new IllegalArgumentException(label() + ": circuitBreaker failures " + failures + " is less than 1");
+        }
+        this.breakerFailures = failures;
+        this.breakerCooldown = checked("circuitBreaker coolDown", coolDown);
+        return this;
+    }
+
+    /** At most {@code max} connections open at once; beyond it a new client is closed at once. No limit unless set. */
+    public RouteBuilder maxConnections(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException(label() + ": maxConnections " + max + " is less than 1");
+        }
+        this.maxConnections = max;
+        return this;
+    }
+
+    /**
+     * At most {@code perSecond} new connections per second (a token bucket holding one second's worth, so that
+     * many may come at once); beyond it a new client is closed at once. No limit unless set.
+     */
+    public RouteBuilder connectionRate(int perSecond) {
+        if (perSecond < 1) {
+            throw new IllegalArgumentException(label() + ": connectionRate " + perSecond + " is less than 1");
+        }
+        this.connectionRate = perSecond;
+        return this;
+    }
+
+    /** How long a connect to one upstream may take, for this route; the proxy's when unset. */
+    public RouteBuilder connectTimeout(Duration timeout) {
+        this.connectTimeout = checked("connectTimeout", timeout);
+        return this;
+    }
+
+    /** Turns SO_KEEPALIVE on for both sockets of each connection, so the kernel probes idle peers. Default false. */
+    public RouteBuilder keepAlive(boolean keepAlive) {
+        this.keepAlive = keepAlive;
+        return this;
+    }
+
+    /**
+     * Keeps {@code idle} connections open to each upstream, so that a new client is paired with one at once
+     * instead of waiting for a connect (the original tool's "connection pooling"). One the upstream closed while
+     * idle is thrown away, never handed out. Default 0.
+     */
+    public RouteBuilder preconnect(int idle) {
+        if (idle < 0 || idle > 1024) {
+            throw new IllegalArgumentException(label() + ": preconnect " + idle + " is outside 0..1024");
+        }
+        this.preconnect = idle;
+        return this;
+    }
+
+    /**
+     * Adds a fault that only connections to {@code upstream} get, behind the route's faults; change it later with
+     * {@code route.upstream(upstream)}.
+     *
+     * @throws IllegalArgumentException when the route has no such upstream
+     * @throws DuplicateException       when the route, or that upstream, has a fault of that name already
+     */
+    public RouteBuilder upstreamFault(String upstream, Fault fault) {
+        Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(fault, "fault");
+        String key = upstreams.stream().map(HostPort::text).filter(t -> t.strip().equals(upstream.strip()))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException(label() + ": no upstream \"" + upstream
+                        + "\"; its upstreams are " + upstreams));
+        List<Fault> own = upstreamFaults.computeIfAbsent(key, k -> new ArrayList<>());
+        RouteRules.checkNewFault(effectiveName(), faults, fault);
+        RouteRules.checkNewFault(effectiveName(), own, fault);
+        own.add(fault);
+        return this;
+    }
+
+    private Duration checked(String what, Duration value) {
+        try {
+            return Check.positive(what + ":", value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException(label() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Adds a fault behind the ones added before.
      *
      * @throws DuplicateException when the route has a fault of that name already
@@ -86,6 +240,9 @@ public final class RouteBuilder {
     public RouteBuilder fault(Fault fault) {
         Objects.requireNonNull(fault, "fault");
         RouteRules.checkNewFault(effectiveName(), faults, fault);
+        for (List<Fault> own : upstreamFaults.values()) {
+            RouteRules.checkNewFault(effectiveName(), own, fault);
+        }
         faults.add(fault);
         return this;
     }
@@ -169,6 +326,11 @@ public final class RouteBuilder {
         return builder().route(localPort, upstream);
     }
 
+    /** Adds another route, of several upstreams, to the same proxy; see {@link ChaosProxy.Builder#route(int, String, String...)}. */
+    public RouteBuilder route(int localPort, String upstream, String... moreUpstreams) {
+        return builder().route(localPort, upstream, moreUpstreams);
+    }
+
     /** Starts the proxy with every route declared so far; see {@link ChaosProxy.Builder#start()}. */
     public ChaosProxy start() {
         return builder().start();
@@ -194,7 +356,9 @@ public final class RouteBuilder {
     }
 
     RouteConfig config() {
-        return new RouteConfig(effectiveName(), localPort, upstream, faults, resolveOnConnect);
+        PoolSettings pool = new PoolSettings(balancing, healthInterval, healthTimeout, breakerFailures,
+                breakerCooldown, maxConnections, connectionRate, connectTimeout, keepAlive, preconnect);
+        return new RouteConfig(effectiveName(), localPorts, upstreams, faults, resolveOnConnect, pool, upstreamFaults);
     }
 
     boolean isEnabled() {

@@ -9,7 +9,7 @@ import java.nio.channels.SocketChannel;
 
 /** One socket of a connection (the client's or the upstream's) and the interest its loop has in it. */
 final class Endpoint {
-    final SocketChannel channel;
+    SocketChannel channel;   // replaced only by reopen(), before the connection is set up
     final String role;
     SelectionKey key;
     private int interest;
@@ -19,10 +19,24 @@ final class Endpoint {
         this.role = role;
     }
 
-    /** Non-blocking, and without Nagle: chunks are forwarded as they come, Nagle would add delay nobody asked for. */
-    void configure() throws IOException {
+    /**
+     * Non-blocking, and without Nagle: chunks are forwarded as they come, Nagle would add delay nobody asked for.
+     * With {@code keepAlive}, the kernel probes an idle peer (SO_KEEPALIVE).
+     */
+    void configure(boolean keepAlive) throws IOException {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (keepAlive) {
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        }
+    }
+
+    /** A fresh socket in place of one whose connect failed: a socket connects once. Before any pipe used it. */
+    void reopen() throws IOException {
+        close();
+        key = null;
+        interest = 0;
+        channel = SocketChannel.open();
     }
 
     /** Turns interest in {@code op} on or off; a no-op when nothing changes, to spare the syscall. */

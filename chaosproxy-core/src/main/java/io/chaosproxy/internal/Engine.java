@@ -33,7 +33,7 @@ public final class Engine {
      * the exception says which route failed and why.
      */
     public static Engine start(EngineSettings settings, List<RouteConfig> configs, List<ChaosListener> listeners) {
-        List<InetSocketAddress> upstreams = new ArrayList<>();
+        List<List<InetSocketAddress>> upstreams = new ArrayList<>();
         for (RouteConfig config : configs) {
             try {
                 upstreams.add(resolveAtStart(config));
@@ -45,8 +45,8 @@ public final class Engine {
         try {
             for (int i = 0; i < configs.size(); i++) {
                 RouteRuntime route = new RouteRuntime(engine, configs.get(i), upstreams.get(i), settings);
-                route.bind(configs.get(i).localPort());
-                engine.routes.add(route);
+                engine.routes.add(route);   // before binding: a failed bind still stops what the route started
+                route.bind();
             }
             return engine;
         } catch (RuntimeException e) {
@@ -56,9 +56,13 @@ public final class Engine {
         }
     }
 
-    /** The upstream's address, or null for a route that resolves it for each connection. */
-    private static InetSocketAddress resolveAtStart(RouteConfig config) {
-        return config.resolveOnConnect() ? null : config.upstream().resolve();
+    /** Each upstream's address, or nulls for a route that resolves them for each connection. */
+    private static List<InetSocketAddress> resolveAtStart(RouteConfig config) {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (HostPort upstream : config.upstreams()) {
+            addresses.add(config.resolveOnConnect() ? null : upstream.resolve());
+        }
+        return addresses;
     }
 
     public List<RouteRuntime> routes() {
@@ -67,14 +71,19 @@ public final class Engine {
 
     /** Resolves, binds and starts one more route; the others are undisturbed. */
     public RouteRuntime addRoute(RouteConfig config) {
-        InetSocketAddress upstream;
+        List<InetSocketAddress> upstream;
         try {
             upstream = resolveAtStart(config);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("route '" + config.name() + "': " + e.getMessage(), e);
         }
         RouteRuntime route = new RouteRuntime(this, config, upstream, settings);
-        route.bind(config.localPort());
+        try {
+            route.bind();
+        } catch (RuntimeException e) {
+            route.stopForGood();
+            throw e;
+        }
         routes.add(route);
         return route;
     }

@@ -26,6 +26,7 @@ final class ProxiedConnection implements Connection {
     private volatile List<String> faultNames = List.of();
     private volatile boolean open = true;
     private volatile InetSocketAddress upstreamTarget;   // the address connected to, once known
+    private volatile String upstreamName;                // the upstream as given, once chosen
 
     ProxiedConnection(long id, RouteRuntime route, EventLoop loop, SocketChannel clientChannel, long seed)
             throws IOException {
@@ -71,8 +72,9 @@ final class ProxiedConnection implements Connection {
         faultNames = names;
     }
 
-    void upstreamChosen(InetSocketAddress target) {
-        upstreamTarget = target;
+    void upstreamChosen(UpstreamTarget target, InetSocketAddress address) {
+        upstreamTarget = address;
+        upstreamName = target.address().text();
     }
 
     void closed() {
@@ -104,6 +106,12 @@ final class ProxiedConnection implements Connection {
         }
         HostPort named = route.config().upstream();   // a route resolving on connect, before its lookup
         return InetSocketAddress.createUnresolved(named.host(), named.port());
+    }
+
+    @Override
+    public String upstream() {
+        String chosen = upstreamName;
+        return chosen != null ? chosen : route.config().upstream().text();
     }
 
     @Override

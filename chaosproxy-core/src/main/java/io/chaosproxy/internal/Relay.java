@@ -38,6 +38,8 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
     private final Pipe upstreamPipe;
     private final Pipe downstreamPipe;
     private UpstreamConnector connector;   // until the upstream is connected: an idle connection holds little
+    private UpstreamTarget target;         // the upstream connected to; null before, and once closed
+    private String lastFailure;            // the kind of the last failed connect
     private FaultChain faults;             // made with the first fault: most connections have none
     private boolean started;               // the faults' stages have been started
     private boolean opened;                // ConnectionOpened was fired
@@ -56,7 +58,7 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
         this.upstream = new Endpoint(SocketChannel.open(), "upstream");
         this.upstreamPipe = new Pipe(this, loop, route.counters(), client, upstream, true, route.settings());
         this.downstreamPipe = new Pipe(this, loop, route.counters(), upstream, client, false, route.settings());
-        this.connector = new UpstreamConnector(route, loop, upstream, this, this);
+        this.connector = new UpstreamConnector(route, loop, upstream, this, this, seed);
     }
 
     /**
@@ -65,7 +67,7 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
      */
     void start() {
         try {
-            client.configure();
+            client.configure(route.config().pool().keepAlive());
             client.key = loop.register(client.channel, 0, this);
         } catch (IOException | RuntimeException e) {
             closeBy("client socket failed: " + e, false);
@@ -130,28 +132,49 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
     // ---- the upstream connector's answer ----
 
     @Override
-    public void connecting(InetSocketAddress target) {
-        handle.upstreamChosen(target);
+    public void connecting(UpstreamTarget target, InetSocketAddress address) {
+        handle.upstreamChosen(target, address);
     }
 
     @Override
-    public void connected() {
+    public void connected(UpstreamTarget target) {
         connector = null;   // done: an idle connection should hold as little as possible
+        this.target = target;
         if (log.isDebugEnabled()) {
-            log.debug("route={} conn={} upstream={} upstream connected", route.name(), handle.id(),
-                    route.config().upstream());
+            log.debug("route={} conn={} upstream={} upstream connected", route.name(), handle.id(), target);
+        }
+        if (!target.faults().isEmpty()) {
+            reconcileRouteFaults();   // the target's own faults join, behind the route's
+        }
+        if (closed) {
+            return;   // a fault's stage failed as it started
         }
         upstreamPipe.start();
         downstreamPipe.start();
     }
 
     @Override
-    public void failed(String kind, String message) {
+    public void attemptFailed(UpstreamTarget target, String kind, String message) {
         route.counters().upstreamFailure(kind);
-        log.warn("route={} conn={} upstream={} cannot reach the upstream: {}; closing the client connection",
-                route.name(), handle.id(), route.config().upstream(), message);
+        lastFailure = kind;
+        boolean more = route.pool().size() > 1;
+        log.warn("route={} conn={} upstream={} cannot reach the upstream: {}; {}", route.name(), handle.id(), target,
+                message, more ? "trying the next one" : "closing the client connection");
         route.events().fireIfListened(() -> new ChaosEvent.UpstreamError(handle, kind, message));
-        closeBy("upstream " + kind, false);
+    }
+
+    @Override
+    public void failed(List<String> tried) {
+        if (tried.isEmpty()) {
+            log.warn("route={} conn={} no upstream is usable (unhealthy or circuit breaker open); closing the client"
+                    + " connection", route.name(), handle.id());
+        } else if (tried.size() > 1) {
+            log.warn("route={} conn={} every upstream failed ({}); closing the client connection", route.name(),
+                    handle.id(), tried);
+        }
+        route.counters().noUpstreamReached();
+        route.events().fireIfListened(() -> new ChaosEvent.NoUpstream(handle, tried));
+        closeBy(lastFailure == null ? "no usable upstream" : "upstream " + lastFailure, false);
     }
 
     // ---- what the pipes report ----
@@ -214,7 +237,7 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
         if (closed) {
             return;
         }
-        List<Fault> wanted = route.faults();
+        List<Fault> wanted = route.faultsFor(target);
         if (faults == null && wanted.isEmpty()) {
             return;   // the common case of a route without faults: nothing to build, nothing to publish
         }
@@ -309,6 +332,10 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
         handle.closed();
         if (connector != null) {
             connector.cancel();
+        }
+        if (target != null) {
+            target.connectionClosed();
+            target = null;
         }
         CloseSignals signals = CloseSignals.of(reset, cut, upstreamPipe, downstreamPipe, endedOnPurpose);
         upstreamPipe.discardAll();

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class RouteCounters {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder refusedByLimit = new LongAdder();
+    private final LongAdder noUpstream = new LongAdder();
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder bytesUpstream = new LongAdder();
     private final LongAdder bytesDownstream = new LongAdder();
@@ -26,6 +28,24 @@ public final class RouteCounters {
 
     void dropped() {
         dropped.increment();
+    }
+
+    void refusedByLimit() {
+        refusedByLimit.increment();
+    }
+
+    void noUpstreamReached() {
+        noUpstream.increment();
+    }
+
+    /** Clients closed at once because the route's connection limit or rate was reached. */
+    public long connectionsRefusedByLimit() {
+        return refusedByLimit.sum();
+    }
+
+    /** Clients closed because no upstream could be reached (each tried failed, or none was usable). */
+    public long noUpstream() {
+        return noUpstream.sum();
     }
 
     void opened() {

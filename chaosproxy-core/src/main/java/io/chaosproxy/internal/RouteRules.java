@@ -78,6 +78,29 @@ public final class RouteRules {
         }
     }
 
+    /** Records a route of several ports, clashing or not; see {@link #add(int, String, int)}. */
+    public void add(int position, String name, List<Integer> localPorts) {
+        for (int port : localPorts) {
+            add(position, name, port);
+        }
+    }
+
+    /**
+     * Records a route whose name and ports are free.
+     *
+     * @throws DuplicateException when another route has the name, or one of the ports (checked in that order)
+     */
+    public void claim(int position, String name, List<Integer> localPorts) {
+        Clash clash = nameClash(name);
+        for (int i = 0; clash == null && i < localPorts.size(); i++) {
+            clash = portClash(name, localPorts.get(i));
+        }
+        if (clash != null) {
+            throw clash.exception();
+        }
+        add(position, name, localPorts);
+    }
+
     /**
      * Records a route whose name and port are free.
      *

@@ -37,7 +37,8 @@ public final class RouteRuntime implements IoHandler {
     private final Engine engine;
     private final RouteConfig config;
     private final EngineSettings settings;
-    private final InetSocketAddress upstreamAddress;
+    private final UpstreamPool pool;
+    private final ConnectionLimits limits;   // acceptor only
     private final RouteCounters counters = new RouteCounters();
     private final SplittableRandom random;   // accept loop only: connection seeds follow accept order
     private final Set<ProxiedConnection> connections = ConcurrentHashMap.newKeySet();
@@ -47,17 +48,26 @@ public final class RouteRuntime implements IoHandler {
     private volatile List<Fault> faults;
     private volatile boolean enabled = true;
     private boolean stopped;                  // guarded by listenerLock: the proxy is closing, never bind again
-    private ServerSocketChannel listener;     // guarded by listenerLock
-    private SelectionKey listenerKey;         // acceptor only
-    private volatile InetSocketAddress localAddress;
+    private final List<ServerSocketChannel> listeners = new ArrayList<>();   // guarded by listenerLock
+    private final java.util.Map<ServerSocketChannel, SelectionKey> listenerKeys = new java.util.HashMap<>();   // acceptor only
+    private volatile List<InetSocketAddress> localAddresses = List.of();
+    private HealthChecker health;             // null without health checks; guarded by listenerLock
 
-    RouteRuntime(Engine engine, RouteConfig config, InetSocketAddress upstreamAddress, EngineSettings settings) {
+    /** {@code resolved} holds each upstream's address in declaration order, null ones for a route resolving late. */
+    RouteRuntime(Engine engine, RouteConfig config, List<InetSocketAddress> resolved, EngineSettings settings) {
         this.engine = engine;
         this.config = config;
         this.settings = settings;
-        this.upstreamAddress = upstreamAddress;
         this.faults = config.faults();
         this.random = new SplittableRandom(routeSeed(settings.seed(), config.name()));
+        List<UpstreamTarget> targets = new ArrayList<>();
+        for (int i = 0; i < config.upstreams().size(); i++) {
+            HostPort address = config.upstreams().get(i);
+            targets.add(new UpstreamTarget(config.name(), i, address, resolved.get(i), config.pool(),
+                    engine.events(), config.upstreamFaults().getOrDefault(address.text(), List.of())));
+        }
+        this.pool = new UpstreamPool(targets, config.pool().balancing());
+        this.limits = new ConnectionLimits(config.pool().maxConnections(), config.pool().connectionRate());
     }
 
     /** The same proxy seed and route name give the same sequence, whatever other routes exist. */
@@ -69,14 +79,34 @@ public final class RouteRuntime implements IoHandler {
         return new SplittableRandom(h).nextLong();
     }
 
-    /** Binds the listener; a port in use fails with a message that names port and route. */
-    void bind(int port) {
+    /**
+     * Binds a listener on each of the route's ports, and starts its health checks; a port in use fails with a
+     * message that names port and route, and leaves none of the route's ports bound.
+     */
+    void bind() {
         synchronized (listenerLock) {
-            bindLocked(port);
+            bindLocked(config.localPorts());
+            if (config.pool().healthChecked()) {
+                health = new HealthChecker(this);
+                health.start();
+            }
         }
     }
 
-    private void bindLocked(int port) {
+    private void bindLocked(List<Integer> ports) {
+        List<InetSocketAddress> bound = new ArrayList<>();
+        try {
+            for (int port : ports) {
+                bound.add(bindOne(port));
+            }
+        } catch (RuntimeException e) {
+            closeListener();
+            throw e;
+        }
+        localAddresses = List.copyOf(bound);
+    }
+
+    private InetSocketAddress bindOne(int port) {
         InetSocketAddress address = new InetSocketAddress(settings.bindAddress(), port);
         try {
             ServerSocketChannel channel = ServerSocketChannel.open();
@@ -84,9 +114,9 @@ public final class RouteRuntime implements IoHandler {
                 channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 channel.bind(address, settings.acceptBacklog());
                 channel.configureBlocking(false);
-                localAddress = (InetSocketAddress) channel.getLocalAddress();
                 register(channel);
-                listener = channel;
+                listeners.add(channel);
+                return (InetSocketAddress) channel.getLocalAddress();
             } catch (IOException | RuntimeException e) {
                 EventLoop.closeQuietly(channel);
                 throw e;
@@ -103,25 +133,25 @@ public final class RouteRuntime implements IoHandler {
     private void register(ServerSocketChannel channel) {
         EventLoop acceptor = engine.acceptor();
         try {
-            acceptor.call(() -> listenerKey = acceptor.register(channel, SelectionKey.OP_ACCEPT, this));
+            acceptor.call(() -> listenerKeys.put(channel, acceptor.register(channel, SelectionKey.OP_ACCEPT, this)));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw new IllegalStateException("route '" + config.name() + "': the proxy is closing", e);
         }
     }
 
-    /** The acceptor failed and was replaced: the listener, still bound, goes on on the new one. */
+    /** The acceptor failed and was replaced: the listeners, still bound, go on on the new one. */
     void moveListener() {
         synchronized (listenerLock) {
-            if (listener != null) {
-                try {
+            try {
+                for (ServerSocketChannel listener : listeners) {
                     register(listener);
-                } catch (RuntimeException e) {
-                    // Closed, so that clients are refused rather than left in a backlog nobody accepts from.
-                    log.error("route={} cannot move its listener to the new acceptor; the route is down", config.name(), e);
-                    EventLoop.closeQuietly(listener);
-                    listener = null;
-                    enabled = false;
                 }
+            } catch (RuntimeException e) {
+                // Closed, so that clients are refused rather than left in a backlog nobody accepts from.
+                log.error("route={} cannot move its listener to the new acceptor; the route is down", config.name(), e);
+                listeners.forEach(EventLoop::closeQuietly);
+                listeners.clear();
+                enabled = false;
             }
         }
     }
@@ -154,6 +184,12 @@ public final class RouteRuntime implements IoHandler {
 
     private void accept(SocketChannel channel) {
         counters.accepted();
+        if (!limits.none() && !limits.admit(counters.activeConnections(), engine.acceptor().nanoTime())) {
+            counters.refusedByLimit();
+            log.debug("route={} client closed at once: the route's connection limit or rate is reached", config.name());
+            EventLoop.closeQuietly(channel);
+            return;
+        }
         long seed = random.nextLong();
         long id = engine.nextConnectionId();
         EventLoop loop = engine.nextLoop();
@@ -201,6 +237,9 @@ public final class RouteRuntime implements IoHandler {
         FaultTypes.of(fault);   // fails now, in the caller, for a fault nobody registered
         synchronized (lock) {
             RouteRules.checkNewFault(config.name(), faults, fault);
+            for (UpstreamTarget target : pool.targets()) {
+                RouteRules.checkNewFault(config.name(), target.faults(), fault);
+            }
             List<Fault> next = new ArrayList<>(faults);
             next.add(fault);
             faults = List.copyOf(next);
@@ -246,7 +285,48 @@ public final class RouteRuntime implements IoHandler {
         copy.forEach(FaultTypes::of);
         RouteRules.checkFaults(config.name(), copy);
         synchronized (lock) {
+            for (UpstreamTarget target : pool.targets()) {
+                for (Fault fault : copy) {
+                    RouteRules.checkNewFault(config.name(), target.faults(), fault);
+                }
+            }
             faults = copy;
+        }
+        applyFaults();
+    }
+
+    /** The faults a connection to {@code target} follows: the route's, then the target's; the route's before one. */
+    List<Fault> faultsFor(UpstreamTarget target) {
+        List<Fault> routeFaults = faults;
+        if (target == null) {
+            return routeFaults;
+        }
+        List<Fault> own = target.faults();
+        if (own.isEmpty()) {
+            return routeFaults;
+        }
+        List<Fault> all = new ArrayList<>(routeFaults.size() + own.size());
+        all.addAll(routeFaults);
+        all.addAll(own);
+        return all;
+    }
+
+    /**
+     * Changes the faults of one upstream in one step: {@code change} maps its current list to the next, under the
+     * route's fault lock (so two changes never lose one another); its live connections follow, as for the route's.
+     *
+     * @throws io.chaosproxy.DuplicateException when two faults share a name, or one has the name of a route fault
+     */
+    public void changeUpstreamFaults(UpstreamTarget target, java.util.function.UnaryOperator<List<Fault>> change) {
+        String label = config.name() + "' upstream '" + target.address().text();
+        synchronized (lock) {
+            List<Fault> next = List.copyOf(change.apply(target.faults()));
+            next.forEach(FaultTypes::of);
+            RouteRules.checkFaults(label, next);
+            for (Fault fault : next) {
+                RouteRules.checkNewFault(config.name(), faults, fault);
+            }
+            target.faults(next);
         }
         applyFaults();
     }
@@ -321,10 +401,10 @@ public final class RouteRuntime implements IoHandler {
             if (enabled || stopped) {
                 return;
             }
-            bindLocked(localAddress.getPort());
+            bindLocked(localAddresses.stream().map(InetSocketAddress::getPort).toList());
             enabled = true;
         }
-        log.info("chaos-proxy route={} enabled listening={}", config.name(), localAddress);
+        log.info("chaos-proxy route={} enabled listening={}", config.name(), localAddresses);
     }
 
     public List<Connection> connections() {
@@ -345,34 +425,43 @@ public final class RouteRuntime implements IoHandler {
         }
     }
 
-    /** The proxy is closing: the listener closes, and no later enable() may open it again. */
+    /** The proxy is closing: the listeners close, health checks stop, and no later enable() may open again. */
     void stopForGood() {
+        HealthChecker checker;
         synchronized (listenerLock) {
             stopped = true;
             closeListener();
+            checker = health;
+            health = null;
+        }
+        if (checker != null) {
+            checker.stop();   // not under the lock: a probe's thread may be telling a listener, which may call back
         }
     }
 
-    /** Stops accepting and frees the port before returning. Idempotent; any thread, any loop. */
+    /** Stops accepting and frees the ports before returning. Idempotent; any thread, any loop. */
     public void closeListener() {
         synchronized (listenerLock) {
-            ServerSocketChannel channel = listener;
-            if (channel == null) {
+            if (listeners.isEmpty()) {
                 return;
             }
-            listener = null;
+            List<ServerSocketChannel> closing = List.copyOf(listeners);
+            listeners.clear();
             EventLoop acceptor = engine.acceptor();
             try {
                 acceptor.call(() -> {
-                    if (listenerKey != null) {
-                        listenerKey.cancel();
+                    for (ServerSocketChannel channel : closing) {
+                        SelectionKey key = listenerKeys.remove(channel);
+                        if (key != null) {
+                            key.cancel();
+                        }
+                        EventLoop.closeQuietly(channel);
                     }
-                    EventLoop.closeQuietly(channel);
-                    acceptor.flushCancelledKeys();   // only now does the kernel release the port
+                    acceptor.flushCancelledKeys();   // only now does the kernel release the ports
                     return null;
                 });
             } catch (RuntimeException e) {
-                EventLoop.closeQuietly(channel);   // the acceptor is gone, and the port with its selector
+                closing.forEach(EventLoop::closeQuietly);   // the acceptor is gone, and the ports with its selector
             }
         }
     }
@@ -406,14 +495,35 @@ public final class RouteRuntime implements IoHandler {
         return engine.events();
     }
 
-    /** The upstream's address; null for a route that resolves it for each connection. */
+    /** The first upstream's address; null for a route that resolves it for each connection. */
     InetSocketAddress upstreamAddress() {
-        return upstreamAddress;
+        return pool.get(0).resolved();
     }
 
-    /** The address the listener is (or was last) bound to, with the real port. */
+    UpstreamPool pool() {
+        return pool;
+    }
+
+    /** The route's upstreams, in declaration order. */
+    public List<UpstreamTarget> upstreams() {
+        return pool.targets();
+    }
+
+    /** This route's connect timeout, or the proxy's. */
+    java.time.Duration connectTimeout() {
+        java.time.Duration own = config.pool().connectTimeout();
+        return own != null ? own : settings.connectTimeout();
+    }
+
+    /** The address the main listener is (or was last) bound to, with the real port. */
     public InetSocketAddress localAddress() {
-        return localAddress;
+        List<InetSocketAddress> addresses = localAddresses;
+        return addresses.isEmpty() ? null : addresses.get(0);
+    }
+
+    /** Every address the route listens (or last listened) on, the main one first. */
+    public List<InetSocketAddress> localAddresses() {
+        return localAddresses;
     }
 
     public RouteCounters counters() {
@@ -422,6 +532,6 @@ public final class RouteRuntime implements IoHandler {
 
     @Override
     public String toString() {
-        return config.name() + " " + localAddress + " -> " + config.upstream();
+        return config.name() + " " + localAddresses + " -> " + config.upstreams();
     }
 }

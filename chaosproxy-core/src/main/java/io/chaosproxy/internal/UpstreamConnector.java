@@ -5,26 +5,32 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.nio.channels.SelectionKey;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Connects one connection's upstream socket: after the hold a connection fault may ask for, it looks the upstream
- * up (for a route that resolves on each connection), connects, and gives up after the route's connect timeout.
- * It is asked once to {@link #start} and answers once, through its {@link Listener}: connected, or failed with a
- * kind and a message. This is where a choice among several upstreams, and failing over between them, belongs.
- * Loop thread only, but for the lookup, which runs on the resolver's threads.
+ * Connects one connection's upstream socket: after the hold a connection fault may ask for, it picks a target of the
+ * route's pool, looks it up (for a route that resolves on each connection), connects, and gives up on it after the
+ * route's connect timeout; a target that fails makes way for the next one, in balancing order, until each was tried
+ * once. A target that is unhealthy or whose breaker is open is passed over. It is asked once to {@link #start} and
+ * answers through its {@link Listener}: each failed try, then connected or failed for good. Loop thread only, but
+ * for the lookup, which runs on the resolver's threads.
  */
 final class UpstreamConnector {
 
     /** How the connection hears the outcome; each method is called on the loop. */
     interface Listener {
 
-        /** About to connect to {@code target}: from now on it is the connection's upstream address. */
-        void connecting(InetSocketAddress target);
+        /** About to connect to {@code address} of {@code target}: from now on it is the connection's upstream. */
+        void connecting(UpstreamTarget target, InetSocketAddress address);
 
-        void connected();
+        void connected(UpstreamTarget target);
 
-        /** The upstream cannot be reached: {@code kind} is refused, unreachable, timeout, unresolved or other. */
-        void failed(String kind, String message);
+        /** One try failed: {@code kind} is refused, unreachable, timeout, unresolved or other. The next follows. */
+        void attemptFailed(UpstreamTarget target, String kind, String message);
+
+        /** No target could be reached: each of {@code tried} failed, or (when empty) none was usable. */
+        void failed(List<String> tried);
     }
 
     private final RouteRuntime route;
@@ -32,17 +38,26 @@ final class UpstreamConnector {
     private final Endpoint upstream;
     private final IoHandler handler;   // the connection's: it hands OP_CONNECT back to onConnectable()
     private final Listener listener;
-    private Timer timer;               // the hold, then the connect timeout
+    private final long seed;           // the connection's: a random balancing's pick follows it
+    private Timer timer;               // the hold, then each try's connect timeout
     private long holdNanos;
     private boolean started;
     private volatile boolean cancelled;   // a pending lookup reads it on the resolver's thread
+    private int first = -1;            // the pool index tried first
+    private int considered;            // how many targets were considered so far
+    private int attempt;               // numbers tries, so that a late lookup of an earlier one is ignored
+    private boolean socketUsed;        // the upstream socket was given to a connect: the next try needs a new one
+    private UpstreamTarget target;     // the try under way
+    private List<String> tried;        // made at the first failure
 
-    UpstreamConnector(RouteRuntime route, EventLoop loop, Endpoint upstream, IoHandler handler, Listener listener) {
+    UpstreamConnector(RouteRuntime route, EventLoop loop, Endpoint upstream, IoHandler handler, Listener listener,
+            long seed) {
         this.route = route;
         this.loop = loop;
         this.upstream = upstream;
         this.handler = handler;
         this.listener = listener;
+        this.seed = seed;
     }
 
     /** Whether {@link #start} was called: the connect is held or under way. */
@@ -62,10 +77,10 @@ final class UpstreamConnector {
         }
         started = true;
         if (holdNanos > 0) {
-            timer = new Timer(this::connect);
+            timer = new Timer(this::tryNext);
             loop.schedule(timer, openedNanos + holdNanos);
         } else {
-            connect();
+            tryNext();
         }
     }
 
@@ -75,37 +90,71 @@ final class UpstreamConnector {
         if (timer != null) {
             loop.cancel(timer);
         }
+        if (target != null) {
+            target.attemptAbandoned(loop.nanoTime());
+            target = null;
+        }
     }
 
-    private void connect() {
+    /** Tries the next usable target, or tells the connection that none is left. */
+    private void tryNext() {
         if (cancelled) {
             return;
         }
+        UpstreamPool pool = route.pool();
+        int n = pool.size();
+        if (first < 0) {
+            first = pool.firstChoice(seed);
+        }
+        while (considered < n) {
+            UpstreamTarget next = pool.get((first + considered) % n);
+            considered++;
+            if (next.admit(loop.nanoTime())) {
+                attempt(next);
+                return;
+            }
+        }
+        listener.failed(tried == null ? List.of() : tried);
+    }
+
+    private void attempt(UpstreamTarget next) {
+        target = next;
+        next.attempting();
+        int thisAttempt = ++attempt;
         // Armed before any lookup: a lookup counts against the timeout, as a DNS server may never answer.
-        timer = new Timer(this::onTimeout);
-        loop.schedule(timer, loop.nanoTime() + route.settings().connectTimeout().toNanos());
-        InetSocketAddress target = route.upstreamAddress();
-        if (target == null) {
-            route.resolver().resolve(route.config().upstream(), loop, () -> cancelled, this::connectTo,
+        timer = new Timer(() -> onTimeout(thisAttempt));
+        loop.schedule(timer, loop.nanoTime() + route.connectTimeout().toNanos());
+        InetSocketAddress address = next.resolved();
+        if (address == null) {
+            route.resolver().resolve(next.address(), loop, () -> cancelled || attempt != thisAttempt,
+                    resolved -> {
+                        if (attempt == thisAttempt) {
+                            connectTo(resolved);
+                        }
+                    },
                     unknown -> {
-                        if (!cancelled) {
-                            listener.failed("unresolved", unknown.getMessage());
+                        if (!cancelled && attempt == thisAttempt) {
+                            failed("unresolved", unknown.getMessage());
                         }
                     });
         } else {
-            connectTo(target);
+            connectTo(address);
         }
     }
 
-    private void connectTo(InetSocketAddress target) {
+    private void connectTo(InetSocketAddress address) {
         if (cancelled) {
             return;
         }
-        listener.connecting(target);
+        listener.connecting(target, address);
         try {
-            upstream.configure();
+            if (socketUsed) {
+                upstream.reopen();   // a socket whose connect failed cannot connect again
+            }
+            socketUsed = true;
+            upstream.configure(route.config().pool().keepAlive());
             upstream.key = loop.register(upstream.channel, 0, handler);
-            if (upstream.channel.connect(target)) {
+            if (upstream.channel.connect(address)) {
                 connected();
             } else {
                 upstream.want(SelectionKey.OP_CONNECT, true);
@@ -130,18 +179,37 @@ final class UpstreamConnector {
         loop.cancel(timer);
         timer = null;
         upstream.want(SelectionKey.OP_CONNECT, false);
-        listener.connected();
+        UpstreamTarget done = target;
+        target = null;   // from now on the connection owns its place in the target's count
+        done.connected();
+        listener.connected(done);
     }
 
-    private void onTimeout() {
-        if (!cancelled) {
-            listener.failed("timeout", "no answer within " + route.settings().connectTimeout().toMillis() + "ms");
+    private void onTimeout(int timedOut) {
+        if (!cancelled && attempt == timedOut && target != null) {
+            failed("timeout", "no answer within " + route.connectTimeout().toMillis() + "ms");
         }
     }
 
     private void failed(Exception e) {
         String kind = e instanceof ConnectException ? "refused"
                 : e instanceof NoRouteToHostException ? "unreachable" : "other";
-        listener.failed(kind, e.getMessage() == null ? e.toString() : e.getMessage());
+        failed(kind, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+
+    /** The try under way failed: the target counts it, the connection hears it, and the next target is tried. */
+    private void failed(String kind, String message) {
+        loop.cancel(timer);
+        timer = null;
+        UpstreamTarget failedTarget = target;
+        target = null;
+        upstream.want(SelectionKey.OP_CONNECT, false);
+        failedTarget.connectFailed(loop.nanoTime());
+        if (tried == null) {
+            tried = new ArrayList<>(2);
+        }
+        tried.add(failedTarget.address().text());
+        listener.attemptFailed(failedTarget, kind, message);
+        tryNext();
     }
 }
