@@ -34,7 +34,7 @@ class LayersTest {
             return 1;
         }
         return switch (file) {
-            case "ChaosProxy.java", "Route.java", "RouteBuilder.java" -> 4;
+            case "ChaosProxy.java", "Route.java", "RouteBuilder.java", "Upstream.java" -> 4;
             case "Direction.java", "package-info.java" -> 0;
             default -> 2;   // Connection, ChaosEvent, ChaosListener, ProxyMetrics, DuplicateException
         };
