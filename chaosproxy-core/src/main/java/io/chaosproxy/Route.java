@@ -65,7 +65,8 @@ public final class Route {
     }
 
     /**
-     * The upstream given as {@code address} (as written in the route, e.g. {@code "127.0.0.1:7002"}).
+     * The upstream given as {@code address} (as written in the route, e.g. {@code "127.0.0.1:7002"}); the first of
+     * them when the route names the same one twice.
      *
      * @throws java.util.NoSuchElementException when the route has none such; the message lists those it has
      */

@@ -66,12 +66,7 @@ public final class RouteBuilder {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(label() + ": " + e.getMessage(), e);
         }
-        for (HostPort other : upstreams) {
-            if (other.text().strip().equals(upstream.text().strip())) {
-                throw new IllegalArgumentException(label() + ": upstream \"" + text + "\" is given twice");
-            }
-        }
-        upstreams.add(upstream);
+        upstreams.add(upstream);   // the same one twice is allowed: it gets twice the turns, as in the seeds' apps
     }
 
     private int checkedPort(String what, int port) {

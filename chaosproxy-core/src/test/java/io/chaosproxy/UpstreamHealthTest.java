@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -161,6 +162,53 @@ class UpstreamHealthTest {
                 for (Socket filler : fillers) {
                     filler.close();
                 }
+            }
+        }
+    }
+
+    @Test
+    void aListenerThatClosesConnectionsOnEveryBreakerChangeLeavesNoCountBehind() throws Exception {
+        AtomicReference<ChaosProxy> proxyRef = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean cutTrials = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<String> states = new CopyOnWriteArrayList<>();
+        try (TcpServer a = TcpServer.identity("a"); Target b = Target.start("b")) {
+            b.stop();
+            try (ChaosProxy proxy = ChaosProxy.builder()
+                    .listener(event -> {
+                        if (event instanceof ChaosEvent.CircuitBreakerChanged changed) {
+                            states.add(changed.state());
+                            if (!changed.state().equals("half_open") || cutTrials.get()) {
+                                proxyRef.get().route("app").closeConnections();   // on the loop, mid-decision
+                            }
+                        }
+                    })
+                    .route(0, b.address(), a.address()).name("app").circuitBreaker(1, Duration.ofMillis(50))
+                    .start()) {
+                proxyRef.set(proxy);
+                Route app = proxy.route("app");
+                Upstream upstreamB = app.upstream(b.address());
+                for (int i = 0; i < 10; i++) {
+                    try (Socket client = Sockets.connect(app)) {
+                        client.getInputStream().readAllBytes();   // "a", or cut by the listener
+                    } catch (IOException cut) {
+                        // an RST from the listener's cut
+                    }
+                    await().pollDelay(Duration.ofMillis(60)).until(() -> true);
+                }
+                assertThat(states).contains("half_open");
+                cutTrials.set(false);   // a trial that is never cut can now succeed (and its success is cut)
+                b.restart();
+                await().atMost(Duration.ofSeconds(5)).until(() -> {
+                    try (Socket client = Sockets.connect(app)) {
+                        client.getInputStream().readAllBytes();
+                    } catch (IOException cut) {
+                        // as above
+                    }
+                    return states.contains("closed");
+                });
+                await().until(() -> app.upstreams().stream().allMatch(u -> u.activeConnections() == 0));
+                assertThat(upstreamB.breakerOpen()).isFalse();
+                assertThat(app.connections()).isEmpty();
             }
         }
     }

@@ -231,8 +231,17 @@ class UpstreamPoolTest {
             assertThatThrownBy(() -> proxy.routes().get(0).upstream("127.0.0.1:1"))
                     .isInstanceOf(NoSuchElementException.class).hasMessageContaining(a.address());
         }
-        assertThatThrownBy(() -> ChaosProxy.builder().route(0, "127.0.0.1:1", "127.0.0.1:1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+    }
+
+    @Test
+    void anUpstreamNamedTwiceGetsTwiceTheTurns() throws Exception {
+        try (TcpServer a = TcpServer.identity("a"); TcpServer b = TcpServer.identity("b");
+                ChaosProxy proxy = ChaosProxy.builder().route(0, a.address(), b.address(), a.address()).start()) {
+            Route route = proxy.routes().get(0);
+            assertThat(answers(route, 30)).containsEntry("a", 20L).containsEntry("b", 10L);
+            assertThat(route.upstreams()).hasSize(3);
+            assertThat(route.upstream(a.address())).isSameAs(route.upstreams().get(0));
+        }
     }
 
     static Map<String, Long> answers(Route route, int connections) throws Exception {

@@ -139,6 +139,10 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
     @Override
     public void connected(UpstreamTarget target) {
         connector = null;   // done: an idle connection should hold as little as possible
+        if (closed) {
+            target.connectionClosed();   // a listener told of the breaker closing closed the connection first
+            return;
+        }
         this.target = target;
         if (log.isDebugEnabled()) {
             log.debug("route={} conn={} upstream={} upstream connected", route.name(), handle.id(), target);

@@ -110,6 +110,12 @@ final class UpstreamConnector {
             UpstreamTarget next = pool.get((first + considered) % n);
             considered++;
             if (next.admit(loop.nanoTime())) {
+                if (cancelled) {
+                    // A listener told of the breaker's trial closed the connection: the trial is given back.
+                    next.attempting();
+                    next.attemptAbandoned(loop.nanoTime());
+                    return;
+                }
                 attempt(next);
                 return;
             }
