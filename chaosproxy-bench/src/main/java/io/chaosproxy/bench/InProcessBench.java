@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * What ProxyBench cannot measure from outside: start and close time, heap per idle connection, allocation
- * per megabyte forwarded, and the accuracy of latency and bandwidth faults. Run it in a fresh JVM (the first
+ * per megabyte forwarded, the accuracy of latency and bandwidth faults, and what upstream pools cost a connection. Run it in a fresh JVM (the first
  * start is part of the result):
  *
  * <pre>java -jar chaosproxy-bench/target/chaosproxy-bench.jar [idleConnections]</pre>
@@ -31,6 +31,7 @@ public final class InProcessBench {
         allocationPerMegabyte();
         FaultAccuracy.latency();
         FaultAccuracy.bandwidth();
+        PoolBench.run();
     }
 
     /** A one-route proxy's start() and close(): the first in this JVM, then the median of warm ones. */
