@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /proxies/{proxy}}: read, update (POST or PATCH, missing fields keep their values) and delete one
- * proxy. A new {@code listen}, {@code upstream} or {@code upstreams} (see {@link Upstreams}) re-creates the route,
- * keeping its toxics and other ports and cutting its connections, as Toxiproxy restarts the proxy; {@code enabled} alone only takes the route down or up. An
- * update that fails leaves the proxy as it was: its connections, counters and port.
+ * proxy. A new {@code listen}, {@code upstream} or {@code upstreams} (see {@link Upstreams}) re-creates the
+ * route, keeping its toxics and other ports and cutting its connections, as Toxiproxy restarts the proxy;
+ * {@code enabled} alone only takes the route down or up. An update that fails leaves the proxy as it was: its
+ * connections, counters and port.
  */
 final class ProxyHandler extends Resource {
     private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
