@@ -87,13 +87,27 @@ public final class ChaosProxy implements AutoCloseable {
      * @throws IllegalStateException    when the port is in use, or the proxy is closed
      */
     public Route addRoute(int localPort, String upstream, Consumer<RouteBuilder> configure) {
+        return addRoute(localPort, upstream, new String[0], configure);
+    }
+
+    /**
+     * Adds a route of several upstreams while the proxy runs, as {@link #addRoute(int, String, Consumer)} does;
+     * each connection goes to one of them, as {@link Builder#route(int, String, String...)} describes.
+     *
+     * @throws IllegalArgumentException when {@code upstreams} is empty, or for any other invalid value
+     */
+    public Route addRoute(int localPort, List<String> upstreams, Consumer<RouteBuilder> configure) {
+        return addRoute(localPort, first(upstreams), rest(upstreams), configure);
+    }
+
+    private Route addRoute(int localPort, String upstream, String[] more, Consumer<RouteBuilder> configure) {
         Objects.requireNonNull(configure, "configure");
         int index;
         synchronized (routes) {
             index = routesAdded++;   // reserved: two routes added at once never get the same default name
         }
         try {
-            return addRoute(index, localPort, upstream, configure);
+            return addRoute(index, localPort, upstream, more, configure);
         } catch (RuntimeException | Error e) {
             synchronized (routes) {
                 if (routesAdded == index + 1) {
@@ -104,8 +118,9 @@ public final class ChaosProxy implements AutoCloseable {
         }
     }
 
-    private Route addRoute(int index, int localPort, String upstream, Consumer<RouteBuilder> configure) {
-        RouteBuilder builder = new RouteBuilder(null, index, localPort, upstream);
+    private Route addRoute(int index, int localPort, String upstream, String[] more,
+            Consumer<RouteBuilder> configure) {
+        RouteBuilder builder = new RouteBuilder(null, index, localPort, upstream, more);
         configure.accept(builder);   // user code: never under the lock
         RouteConfig config = builder.config();
         Route route;
@@ -138,11 +153,32 @@ public final class ChaosProxy implements AutoCloseable {
      * @throws IllegalArgumentException for a port outside 0..65535 or a malformed upstream
      */
     public void checkRoute(String name, int localPort, String upstream) {
+        checkRoute(name, localPort, java.util.Collections.singletonList(upstream));   // null: the builder's message
+    }
+
+    /**
+     * As {@link #checkRoute(String, int, String)}, for a route of several upstreams.
+     *
+     * @throws IllegalArgumentException also when {@code upstreams} is empty or names one twice
+     */
+    public void checkRoute(String name, int localPort, List<String> upstreams) {
         Objects.requireNonNull(name, "name");
-        RouteConfig config = new RouteBuilder(null, 0, name, localPort, upstream).config();
+        RouteConfig config = new RouteBuilder(null, 0, name, localPort, first(upstreams), rest(upstreams)).config();
         synchronized (routes) {
             rulesOfRoutesBut(name).claim(routes.size(), config.name(), config.localPorts());
         }
+    }
+
+    private static String first(List<String> upstreams) {
+        Objects.requireNonNull(upstreams, "upstreams");
+        if (upstreams.isEmpty()) {
+            throw new IllegalArgumentException("upstreams is empty; give at least one host:port");
+        }
+        return upstreams.get(0);
+    }
+
+    private static String[] rest(List<String> upstreams) {
+        return upstreams.subList(1, upstreams.size()).toArray(String[]::new);
     }
 
     /** The running routes as the rules see them, leaving out the one named {@code leftOut} (none when null). */

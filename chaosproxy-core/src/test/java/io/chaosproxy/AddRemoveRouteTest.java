@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,27 @@ class AddRemoveRouteTest {
             }
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(100);
             assertEchoes(live, 2);
+        }
+    }
+
+    @Test
+    void addedRouteOfSeveralUpstreamsSpreadsItsConnections() throws Exception {
+        try (TcpServer a = TcpServer.identity("a"); TcpServer b = TcpServer.identity("b");
+                ChaosProxy proxy = ChaosProxy.builder().allowNoRoutes().start()) {
+            proxy.checkRoute("app", 0, List.of(a.address(), b.address()));
+            Route app = proxy.addRoute(0, List.of(a.address(), b.address()), r -> r.name("app"));
+            assertThat(app.upstreams()).extracting(Upstream::address).containsExactly(a.address(), b.address());
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                try (Socket client = Sockets.connect(app)) {
+                    answers.add(Sockets.readAll(client));
+                }
+            }
+            assertThat(answers).containsExactly("a", "b", "a", "b");
+            assertThatThrownBy(() -> proxy.addRoute(0, List.of(), r -> { }))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("upstreams is empty");
+            assertThatThrownBy(() -> proxy.checkRoute("x", 0, List.of(a.address(), a.address())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice");
         }
     }
 

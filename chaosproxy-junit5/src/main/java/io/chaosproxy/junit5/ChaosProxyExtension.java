@@ -118,7 +118,7 @@ public final class ChaosProxyExtension implements BeforeAllCallback, BeforeEachC
             if (name.isBlank()) {
                 throw new IllegalArgumentException("route name is blank; give each route a name");
             }
-            routes.add(new RouteSpec("ChaosProxyExtension", name, 0, upstream, List.of(), faults));
+            routes.add(new RouteSpec("ChaosProxyExtension", name, 0, List.of(upstream), null, List.of(), faults));
             return this;
         }
 

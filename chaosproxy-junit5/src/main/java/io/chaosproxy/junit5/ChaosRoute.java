@@ -4,6 +4,7 @@ import static java.lang.annotation.ElementType.METHOD;
 import static java.lang.annotation.ElementType.TYPE;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 
+import io.chaosproxy.Balancing;
 import io.chaosproxy.Direction;
 import java.lang.annotation.Documented;
 import java.lang.annotation.Inherited;
@@ -13,8 +14,8 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Puts a chaos-proxy route in front of {@code upstream} for the annotated class or method. Repeatable; no
- * {@code @ExtendWith} is needed.
+ * Puts a chaos-proxy route in front of {@code upstream} (one target, or several that share the connections) for
+ * the annotated class or method. Repeatable; no {@code @ExtendWith} is needed.
  *
  * <pre>{@code
  * @ChaosRoute(name = "db", upstream = "127.0.0.1:${db.port}", latency = "100ms")
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * On a class the route lives from before the first test to after the last, and is restored to these faults after
  * each test. On a method it lives for that test only; a method route with the name of a class route replaces
- * that route's faults for the test instead ({@code upstream} may then be left out).
+ * that route's faults for the test instead ({@code upstream} may then be left out; its upstreams and balancing stay
+ * the class route's).
  */
 @Documented
 @Target({TYPE, METHOD})
@@ -36,11 +38,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface ChaosRoute {
 
     /**
-     * Where connections go: {@code host:port}, {@code ip:port} or {@code [ipv6]:port}. {@code ${name}} is
-     * replaced by the system property {@code name}, else the environment variable, when the proxy starts.
-     * Required, except on a method route that overrides a class route.
+     * Where connections go: {@code host:port}, {@code ip:port} or {@code [ipv6]:port}; several
+     * ({@code upstream = {"127.0.0.1:7001", "127.0.0.1:7002"}}) share the connections as {@link #balancing()}
+     * says, a target that cannot be reached failing over to the next. {@code ${name}} is replaced by the system
+     * property {@code name}, else the environment variable, when the proxy starts. Required, except on a method
+     * route that overrides a class route.
      */
-    String upstream() default "";
+    String[] upstream() default {};
+
+    /** How a route of several upstreams picks one for each connection; default round robin. */
+    Balancing balancing() default Balancing.ROUND_ROBIN;
 
     /** The route's name, used by {@code proxy.route(name)} and {@link RouteName}; default {@code route-<n>}. */
     String name() default "";

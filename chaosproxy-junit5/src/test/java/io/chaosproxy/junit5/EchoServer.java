@@ -8,11 +8,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** An upstream for end-to-end tests: echoes every byte back, one thread per connection, on an ephemeral port. */
 final class EchoServer implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
 
     EchoServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -29,11 +31,17 @@ final class EchoServer implements AutoCloseable {
         return "127.0.0.1:" + port();
     }
 
+    /** Connections it accepted so far. */
+    int accepted() {
+        return accepted.get();
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
                 sockets.add(socket);
+                accepted.incrementAndGet();
                 Thread echo = new Thread(() -> echo(socket), "echo-" + socket.getPort());
                 echo.setDaemon(true);
                 echo.start();

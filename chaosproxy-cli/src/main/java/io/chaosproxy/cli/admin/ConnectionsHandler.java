@@ -8,7 +8,10 @@ import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
 import java.util.List;
 
-/** {@code GET /connections[?proxy=name]}: every live connection, oldest first per proxy, with bytes and faults. */
+/**
+ * {@code GET /connections[?proxy=name]}: every live connection, oldest first per proxy, with its upstream (as
+ * given, and the address it resolved to), bytes and faults.
+ */
 final class ConnectionsHandler extends Resource {
     private final ChaosProxy proxy;
 
@@ -34,7 +37,8 @@ final class ConnectionsHandler extends Resource {
         node.put("id", connection.id());
         node.put("proxy", connection.route());
         node.put("client", ProxySpec.listen(connection.clientAddress()));
-        node.put("upstream", ProxySpec.listen(connection.upstreamAddress()));
+        node.put("upstream", connection.upstream());   // the target as the proxy names it, as in /proxies and /metrics
+        node.put("upstream_address", ProxySpec.listen(connection.upstreamAddress()));
         node.put("bytes_upstream", connection.bytesUpstream());
         node.put("bytes_downstream", connection.bytesDownstream());
         node.put("opened_at", connection.openedAt().toString());

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * one fails to start, what the call already changed is undone.
  *
  * <p>As in Toxiproxy, an existing proxy with the same port and upstream is kept as it is (its toxics too,
- * unless the entry gives {@code toxics}); one that differs is replaced; proxies not listed are left alone.
+ * unless the entry gives {@code toxics}); one that differs is replaced; proxies not listed are left alone. An
+ * entry with {@code upstreams} matches a proxy with the same list; one with {@code upstream} alone, a proxy
+ * whose first upstream it is (see {@link Upstreams}).
  */
 final class PopulateHandler extends Resource {
     private static final Logger log = LoggerFactory.getLogger(PopulateHandler.class);
@@ -72,7 +74,9 @@ final class PopulateHandler extends Resource {
         }
         Route route = proxy.route(spec.name());
         ProxySpec old = ProxySpec.of(route);
-        if (spec.port() != 0 && spec.port() == route.localPort() && spec.upstream().equals(route.upstream())) {
+        List<String> current = old.upstreams().targets();
+        if (spec.port() != 0 && spec.port() == route.localPort()
+                && spec.upstreams().appliedTo(current).equals(current)) {
             if (spec.faults() != null) {
                 try {
                     route.setFaults(spec.faults());   // one step: live connections never see a moment without faults

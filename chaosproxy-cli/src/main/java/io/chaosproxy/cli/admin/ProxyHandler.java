@@ -3,14 +3,16 @@ package io.chaosproxy.cli.admin;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Route;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code /proxies/{proxy}}: read, update (POST or PATCH, missing fields keep their values) and delete one
- * proxy. A new {@code listen} or {@code upstream} re-creates the route, keeping its toxics and cutting its
- * connections, as Toxiproxy restarts the proxy; {@code enabled} alone only takes the route down or up. An
- * update that fails leaves the proxy as it was: its connections, counters and port.
+ * proxy. A new {@code listen}, {@code upstream} or {@code upstreams} (see {@link Upstreams}) re-creates the
+ * route, keeping its toxics and other ports and cutting its connections, as Toxiproxy restarts the proxy;
+ * {@code enabled} alone only takes the route down or up. An update that fails leaves the proxy as it was: its
+ * connections, counters and port.
  */
 final class ProxyHandler extends Resource {
     private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
@@ -39,16 +41,17 @@ final class ProxyHandler extends Resource {
         String listen = Json.text(body, "listen", "");
         Integer port = listen == null ? null : ProxySpec.port(listen);
         String upstream = Json.text(body, "upstream", "");
-        if (upstream != null && upstream.isBlank()) {
+        if (upstream != null && upstream.isBlank() && !body.hasNonNull("upstreams")) {
             throw ApiException.badRequest("upstream is empty; expected host:port");
         }
+        Upstreams given = Upstreams.parse(body, "");
         ProxySpec old = ProxySpec.of(route);
+        List<String> current = old.upstreams().targets();
+        List<String> upstreams = given == null ? current : given.appliedTo(current);
         boolean enabled = Json.bool(body, "enabled", "", old.enabled());
-        boolean moved = (port != null && (port == 0 || port != route.localPort()))
-                || (upstream != null && !upstream.equals(old.upstream()));
+        boolean moved = (port != null && (port == 0 || port != route.localPort())) || !upstreams.equals(current);
         if (moved) {
-            ProxySpec next = new ProxySpec(name, port != null ? port : old.port(),
-                    upstream != null ? upstream : old.upstream(), enabled, old.faults());
+            ProxySpec next = old.moved(port != null ? port : old.port(), upstreams, enabled);
             next.check(proxy, route);   // before the running route is touched
             proxy.removeRoute(name);
             try {

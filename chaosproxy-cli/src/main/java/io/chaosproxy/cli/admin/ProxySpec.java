@@ -20,13 +20,25 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A Toxiproxy proxy as we keep it: a route's name, port, upstream, enabled flag and faults. Parses request
+ * A Toxiproxy proxy as we keep it: a route's name, ports, upstreams, enabled flag and faults. Parses request
  * bodies, writes the proxy JSON, and adds the route it describes.
  *
- * @param faults the toxics given, or {@code null} when the body had none (populate keeps a kept proxy's then)
+ * @param ports     where it listens: Toxiproxy's {@code listen} port first, then any more a config file gave the
+ *                  route (kept when the API re-creates it)
+ * @param upstreams Toxiproxy's {@code upstream}, or our {@code upstreams}
+ * @param faults    the toxics given, or {@code null} when the body had none (populate keeps a kept proxy's then)
  */
-record ProxySpec(String name, int port, String upstream, boolean enabled, List<Fault> faults) {
-    static final Set<String> FIELDS = Set.of("name", "listen", "upstream", "enabled", "toxics");
+record ProxySpec(String name, List<Integer> ports, Upstreams upstreams, boolean enabled, List<Fault> faults) {
+    static final Set<String> FIELDS = Set.of("name", "listen", "upstream", "upstreams", "enabled", "toxics");
+
+    ProxySpec {
+        ports = List.copyOf(ports);
+    }
+
+    /** Toxiproxy's {@code listen} port. */
+    int port() {
+        return ports.get(0);
+    }
 
     /** A proxy to create, from {@code POST /proxies} or one {@code /populate} entry. */
     static ProxySpec parse(JsonNode json, String where) {
@@ -36,19 +48,31 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
         if (name == null || name.isBlank()) {
             throw ApiException.badRequest("missing required field: name" + at);
         }
-        String upstream = Json.text(node, "upstream", where);
-        if (upstream == null || upstream.isBlank()) {
+        Upstreams upstreams = Upstreams.parse(node, where);
+        if (upstreams == null) {
             throw ApiException.badRequest("missing required field: upstream" + at);
         }
         String listen = Json.text(node, "listen", where);
         boolean enabled = Json.bool(node, "enabled", where, true);
-        return new ProxySpec(name, listen == null ? 0 : port(listen), upstream, enabled,
+        return new ProxySpec(name, List.of(listen == null ? 0 : port(listen)), upstreams, enabled,
                 toxics(node.get("toxics"), where.isEmpty() ? "toxics" : where + ".toxics"));
     }
 
     /** What a running route is now, to re-create it as it was. */
     static ProxySpec of(Route route) {
-        return new ProxySpec(route.name(), route.localPort(), route.upstream(), route.isEnabled(), route.faults());
+        return new ProxySpec(route.name(), route.localPorts(), Upstreams.of(route), route.isEnabled(),
+                route.faults());
+    }
+
+    /** This proxy with another main port and upstreams, its other ports, enabled flag and faults kept. */
+    ProxySpec moved(int port, List<String> targets, boolean enabled) {
+        if (port != 0 && ports.indexOf(port) > 0) {
+            throw ApiException.badRequest("port " + port + " is one of proxy '" + name + "''s other ports " + ports
+                    + " already; pick another, or 0 for an ephemeral one");
+        }
+        List<Integer> next = new ArrayList<>(ports);
+        next.set(0, port);
+        return new ProxySpec(name, next, new Upstreams(targets, true), enabled, faults);
     }
 
     /** The port of a Toxiproxy {@code listen} address: {@code host:port}, {@code [v6]:port}, {@code :port}. */
@@ -77,7 +101,8 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
      * @param replacing the route this one will replace; the port it holds is free to take
      */
     void check(ChaosProxy proxy, Route replacing) {
-        proxy.checkRoute(name, port, upstream);
+        int port = port();
+        proxy.checkRoute(name, port, upstreams.targets());
         if (port == 0 || (port == replacing.localPort() && replacing.isEnabled())) {
             return;   // ephemeral, or the port the replaced route holds until it is removed
         }
@@ -103,8 +128,9 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
     Route add(ChaosProxy proxy) {
         Route route;
         try {
-            route = proxy.addRoute(port, upstream, builder -> {
+            route = proxy.addRoute(port(), upstreams.targets(), builder -> {
                 builder.name(name).resolveUpstreamOnConnect(true);   // Toxiproxy resolves at each connect
+                builder.alsoListen(ports.subList(1, ports.size()).stream().mapToInt(Integer::intValue).toArray());
                 if (faults != null) {
                     faults.forEach(builder::fault);
                 }
@@ -137,14 +163,19 @@ record ProxySpec(String name, int port, String upstream, boolean enabled, List<F
         return new ApiException(409, message);
     }
 
-    /** The proxy's JSON as Toxiproxy writes it: name, listen (as bound), upstream, enabled, toxics. */
+    /**
+     * The proxy's JSON as Toxiproxy writes it: name, listen (as bound), upstream (the first target), enabled,
+     * toxics; and ours, which Toxiproxy clients ignore: every target in {@code upstreams}, and each one's state.
+     */
     static ObjectNode json(Route route) {
         ObjectNode node = Json.objectNode();
         node.put("name", route.name());
         node.put("listen", listen(route.localAddress()));
         node.put("upstream", route.upstream());
+        node.set("upstreams", Upstreams.json(route));
         node.put("enabled", route.isEnabled());
         node.set("toxics", toxicsJson(route));
+        node.set("upstream_state", Upstreams.stateJson(route));
         return node;
     }
 

@@ -6,10 +6,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** An upstream for tests: echoes every byte back and closes when the client half-closes. */
 final class EchoServer implements AutoCloseable {
     private final ServerSocket server;
+    private final AtomicInteger accepted = new AtomicInteger();
 
     EchoServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -26,10 +28,16 @@ final class EchoServer implements AutoCloseable {
         return "127.0.0.1:" + server.getLocalPort();
     }
 
+    /** Connections it accepted so far. */
+    int accepted() {
+        return accepted.get();
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                accepted.incrementAndGet();
                 Thread echo = new Thread(() -> echo(socket), "echo-conn");
                 echo.setDaemon(true);
                 echo.start();

@@ -342,4 +342,31 @@ class ToxiproxyClientTest {
             }
         }
     }
+
+    @Test
+    void aProxyOfSeveralUpstreamsShowsTheClientItsFirstTargetAndTakesItsToxics() throws Exception {
+        try (EchoServer second = new EchoServer()) {
+            AdminClient.Answer created = new AdminClient(admin).call("POST", "/proxies", "{\"name\":\"app\","
+                    + "\"listen\":\"127.0.0.1:0\",\"upstreams\":[\"" + upstream.address() + "\",\"" + second.address()
+                    + "\"]}");
+            assertThat(created.status()).isEqualTo(201);
+            assertThat(client.getProxies()).extracting(Proxy::getName).containsExactly("app", "echo");
+            Proxy app = client.getProxy("app");
+            assertThat(app.getUpstream()).isEqualTo(upstream.address());
+            app.toxics().latency("slow", ToxicDirection.DOWNSTREAM, 300);
+            int appPort = Conn.portOf(app.getListen());
+            for (int i = 0; i < 2; i++) {
+                try (Conn conn = new Conn(appPort)) {
+                    assertThat(conn.roundTrip("s" + i)).isGreaterThanOrEqualTo(280);
+                }
+            }
+            assertThat(upstream.accepted()).isEqualTo(1);
+            assertThat(second.accepted()).isEqualTo(1);
+
+            app.setUpstream(second.address());   // the client knows one upstream: the proxy now has that one
+            assertThat(app.getUpstream()).isEqualTo(second.address());
+            assertThat(chaos.route("app").upstreams()).hasSize(1);
+            assertThat(app.toxics().getAll()).extracting(t -> t.getName()).containsExactly("slow");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.chaosproxy.junit5.internal;
 
+import io.chaosproxy.Balancing;
 import io.chaosproxy.Fault;
 import io.chaosproxy.config.DurationText;
 import io.chaosproxy.junit5.ChaosRoute;
@@ -8,6 +9,7 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.commons.support.AnnotationSupport;
 
@@ -26,12 +28,29 @@ final class Annotations {
             String name = route.name().isBlank() ? null : route.name();
             String label = where + ": route '" + (name != null ? name : "route-" + specs.size()) + "'";
             List<Fault> faults = faults(route, label);
-            String upstream = route.upstream();
-            specs.add(new RouteSpec(where, name, route.localPort(),
-                    upstream.isBlank() ? null : () -> Placeholders.resolve(upstream, where), faults,
+            List<Supplier<String>> upstreams = new ArrayList<>();
+            for (String upstream : upstreams(route, label)) {
+                upstreams.add(() -> Placeholders.resolve(upstream, where));
+            }
+            Balancing balancing = route.balancing() == Balancing.ROUND_ROBIN ? null : route.balancing();
+            specs.add(new RouteSpec(where, name, route.localPort(), upstreams, balancing, faults,
                     builder -> faults.forEach(builder::fault)));
         }
         return specs;
+    }
+
+    /** The upstreams given; none when left out ({@code {}}, or {@code ""} alone as before it was a list). */
+    private static List<String> upstreams(ChaosRoute route, String label) {
+        String[] given = route.upstream();
+        if (given.length == 1 && given[0].isBlank()) {
+            return List.of();
+        }
+        for (int i = 0; i < given.length; i++) {
+            if (given[i].isBlank()) {
+                throw new ExtensionConfigurationException(label + ": upstream[" + i + "] is blank; give host:port");
+            }
+        }
+        return List.of(given);
     }
 
     @SuppressWarnings("deprecation")   // reads latencyMs and jitterMs, the deprecated twins of latency and jitter

@@ -5,6 +5,7 @@ import io.chaosproxy.DuplicateException;
 import io.chaosproxy.DuplicateException.Kind;
 import io.chaosproxy.Route;
 import io.chaosproxy.RouteBuilder;
+import io.chaosproxy.Upstream;
 import io.chaosproxy.junit5.ChaosProxyExtension;
 import io.chaosproxy.junit5.ChaosRoute;
 import io.chaosproxy.junit5.ChaosSeed;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -61,7 +63,7 @@ public final class Lifecycle {
         if (specs.isEmpty()) {
             return;
         }
-        List<String> upstreams = resolveUpstreams(specs, false, null);
+        List<List<String>> upstreams = resolveUpstreams(specs, false, null);
         if (enclosing.isPresent()) {
             ProxyScope scope = store(context, new ProxyScope(enclosing.get().proxy(), false, settings));
             for (int i = 0; i < specs.size(); i++) {
@@ -124,7 +126,7 @@ public final class Lifecycle {
             if (specs.isEmpty()) {
                 return;
             }
-            List<String> upstreams = resolveUpstreams(specs, true, proxy);
+            List<List<String>> upstreams = resolveUpstreams(specs, true, proxy);
             ProxyScope scope = store(context, new ProxyScope(proxy, false, settings));
             List<Route> classRoutes = proxy.routes();   // a method route overrides these, never another method route
             Set<String> overridden = new HashSet<>();
@@ -142,7 +144,7 @@ public final class Lifecycle {
                 }
             }
         } else if (!specs.isEmpty()) {
-            List<String> upstreams = resolveUpstreams(specs, false, null);
+            List<List<String>> upstreams = resolveUpstreams(specs, false, null);
             Long seed = seed(method, settings, testClass);
             store(context, new ProxyScope(start(specs, upstreams, seed, settings), true, settings));
         }
@@ -218,11 +220,15 @@ public final class Lifecycle {
         return stored;
     }
 
-    /** Resolves every upstream first, so that a bad one fails before anything is bound. */
-    private static List<String> resolveUpstreams(List<RouteSpec> specs, boolean mayOverride, ChaosProxy proxy) {
-        List<String> upstreams = new ArrayList<>();
+    /**
+     * Resolves every upstream first, so that a bad one fails before anything is bound: each route's, in order, or
+     * null for a method route overriding a class route without them.
+     */
+    private static List<List<String>> resolveUpstreams(List<RouteSpec> specs, boolean mayOverride,
+            ChaosProxy proxy) {
+        List<List<String>> upstreams = new ArrayList<>();
         for (RouteSpec spec : specs) {
-            if (spec.upstream() == null) {
+            if (spec.upstreams().isEmpty()) {
                 boolean overrides = mayOverride && spec.name() != null && find(proxy, spec.name()) != null;
                 if (!overrides) {
                     throw new ExtensionConfigurationException(spec.label() + " has no upstream;"
@@ -230,24 +236,33 @@ public final class Lifecycle {
                 }
                 upstreams.add(null);
             } else {
-                String upstream;
-                try {
-                    upstream = spec.upstream().get();
-                } catch (RuntimeException e) {
-                    throw new ExtensionConfigurationException(spec.label() + ": the upstream supplier failed ("
-                            + e + "); start what it reads (a container, a server) before the proxy starts", e);
+                List<String> resolved = new ArrayList<>();
+                for (Supplier<String> supplier : spec.upstreams()) {
+                    resolved.add(resolve(spec, supplier));
                 }
-                if (upstream == null || upstream.isBlank()) {
-                    throw new ExtensionConfigurationException(spec.label() + ": the upstream supplier gave \""
-                            + upstream + "\"; expected host:port");
-                }
-                upstreams.add(upstream);
+                upstreams.add(resolved);
             }
         }
         return upstreams;
     }
 
-    private static ChaosProxy start(List<RouteSpec> specs, List<String> upstreams, Long seed, Settings settings) {
+    private static String resolve(RouteSpec spec, Supplier<String> supplier) {
+        String upstream;
+        try {
+            upstream = supplier.get();
+        } catch (RuntimeException e) {
+            throw new ExtensionConfigurationException(spec.label() + ": the upstream supplier failed ("
+                    + e + "); start what it reads (a container, a server) before the proxy starts", e);
+        }
+        if (upstream == null || upstream.isBlank()) {
+            throw new ExtensionConfigurationException(spec.label() + ": the upstream supplier gave \""
+                    + upstream + "\"; expected host:port");
+        }
+        return upstream;
+    }
+
+    private static ChaosProxy start(List<RouteSpec> specs, List<List<String>> upstreams, Long seed,
+            Settings settings) {
         ChaosProxy.Builder builder = ChaosProxy.builder().shutdownTimeout(settings.shutdownTimeout());
         if (seed != null) {
             builder.seed(seed);
@@ -255,7 +270,9 @@ public final class Lifecycle {
         for (int i = 0; i < specs.size(); i++) {
             RouteSpec spec = specs.get(i);
             try {
-                configure(builder.route(spec.localPort(), upstreams.get(i)), spec);
+                List<String> targets = upstreams.get(i);
+                configure(builder.route(spec.localPort(), targets.get(0),
+                        targets.subList(1, targets.size()).toArray(String[]::new)), spec);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw problem(spec, e);
             }
@@ -280,9 +297,9 @@ public final class Lifecycle {
         return specs.get(0);
     }
 
-    private static Route add(ProxyScope scope, RouteSpec spec, String upstream) {
+    private static Route add(ProxyScope scope, RouteSpec spec, List<String> upstreams) {
         try {
-            Route route = scope.proxy().addRoute(spec.localPort(), upstream, builder -> configure(builder, spec));
+            Route route = scope.proxy().addRoute(spec.localPort(), upstreams, builder -> configure(builder, spec));
             scope.added(route);
             return route;
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -318,20 +335,35 @@ public final class Lifecycle {
         if (spec.name() != null) {
             builder.name(spec.name());
         }
+        if (spec.balancing() != null) {
+            builder.balancing(spec.balancing());
+        }
         spec.configure().accept(builder);
     }
 
-    private static void override(Route route, RouteSpec spec, String upstream) {
-        if (upstream != null && !upstream.equals(route.upstream())) {
-            throw new ExtensionConfigurationException(spec.label() + ": upstream \"" + upstream + "\" differs from"
-                    + " the class route's \"" + route.upstream() + "\"; a method route with a class route's name"
-                    + " overrides its faults only, so leave upstream out or give the route another name");
+    private static void override(Route route, RouteSpec spec, List<String> upstreams) {
+        List<String> classUpstreams = route.upstreams().stream().map(Upstream::address).toList();
+        if (upstreams != null && !upstreams.equals(classUpstreams)) {
+            throw new ExtensionConfigurationException(spec.label() + ": upstream " + shown(upstreams)
+                    + " differs from the class route's " + shown(classUpstreams) + "; a method route with a class"
+                    + " route's name overrides its faults only, so leave upstream out or give the route another name");
+        }
+        if (spec.balancing() != null) {
+            throw new ExtensionConfigurationException(spec.label() + ": balancing " + spec.balancing()
+                    + " on a method route with a class route's name; it overrides faults only, so leave balancing"
+                    + " out or give the route another name");
         }
         if (spec.localPort() != 0 && spec.localPort() != route.localPort()) {
             throw new ExtensionConfigurationException(spec.label() + ": localPort " + spec.localPort()
                     + " differs from the class route's " + route.localPort() + "; an override changes faults only");
         }
         route.setFaults(spec.faults());   // in one step; afterEach's restoreFaults() brings the declared ones back
+    }
+
+    /** {@code "a:1"} for one upstream, {@code ["a:1", "b:2"]} for several. */
+    private static String shown(List<String> upstreams) {
+        return upstreams.size() == 1 ? "\"" + upstreams.get(0) + "\""
+                : upstreams.stream().map(u -> "\"" + u + "\"").toList().toString();
     }
 
     private static Route find(ChaosProxy proxy, String name) {
