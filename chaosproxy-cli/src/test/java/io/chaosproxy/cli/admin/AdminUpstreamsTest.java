@@ -93,7 +93,6 @@ class AdminUpstreamsTest extends AdminServerFixture {
         "\"upstreams\":\"127.0.0.1:9\" | upstreams: \"127.0.0.1:9\" is a string; expected an array",
         "\"upstreams\":[\"127.0.0.1:9\",9] | upstreams[1]: 9 is a number",
         "\"upstreams\":[\"127.0.0.1:9\",\" \"] | upstreams[1] is empty",
-        "\"upstreams\":[\"127.0.0.1:9\",\"127.0.0.1:9\"] | \"127.0.0.1:9\" is given twice",
         "\"upstreams\":[\"127.0.0.1:9\",\"nocolon\"] | nocolon",
         "\"upstreams\":null | missing required field: upstream",
     })
