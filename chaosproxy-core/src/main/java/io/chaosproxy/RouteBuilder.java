@@ -219,6 +219,26 @@ public final class RouteBuilder {
         return this;
     }
 
+    /**
+     * Takes every pool setting of a running {@code route}: balancing, health check, circuit breaker, limits,
+     * connect timeout, keep-alive and preconnect; not its name, ports, upstreams or faults. For re-creating a route
+     * with other upstreams or ports (as the admin API does) without losing how it balances, checks and limits.
+     */
+    public RouteBuilder poolSettingsOf(Route route) {
+        PoolSettings pool = Objects.requireNonNull(route, "route").runtime().config().pool();
+        balancing = pool.balancing();
+        healthInterval = pool.healthInterval();
+        healthTimeout = pool.healthTimeout();
+        breakerFailures = pool.breakerFailures();
+        breakerCooldown = pool.breakerCooldown();
+        maxConnections = pool.maxConnections();
+        connectionRate = pool.connectionRate();
+        connectTimeout = pool.connectTimeout();
+        keepAlive = pool.keepAlive();
+        preconnect = pool.preconnect();
+        return this;
+    }
+
     private Duration checked(String what, Duration value) {
         try {
             return Check.positive(what + ":", value);

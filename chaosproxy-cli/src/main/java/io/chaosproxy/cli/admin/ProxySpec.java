@@ -27,8 +27,11 @@ import java.util.Set;
  *                  route (kept when the API re-creates it)
  * @param upstreams Toxiproxy's {@code upstream}, or our {@code upstreams}
  * @param faults    the toxics given, or {@code null} when the body had none (populate keeps a kept proxy's then)
+ * @param was       the running route this describes, whose pool settings (balancing, health checks, breaker,
+ *                  limits) and per-upstream faults a re-created route keeps; null for a proxy made from a body
  */
-record ProxySpec(String name, List<Integer> ports, Upstreams upstreams, boolean enabled, List<Fault> faults) {
+record ProxySpec(String name, List<Integer> ports, Upstreams upstreams, boolean enabled, List<Fault> faults,
+        Route was) {
     static final Set<String> FIELDS = Set.of("name", "listen", "upstream", "upstreams", "enabled", "toxics");
 
     ProxySpec {
@@ -55,13 +58,13 @@ record ProxySpec(String name, List<Integer> ports, Upstreams upstreams, boolean 
         String listen = Json.text(node, "listen", where);
         boolean enabled = Json.bool(node, "enabled", where, true);
         return new ProxySpec(name, List.of(listen == null ? 0 : port(listen)), upstreams, enabled,
-                toxics(node.get("toxics"), where.isEmpty() ? "toxics" : where + ".toxics"));
+                toxics(node.get("toxics"), where.isEmpty() ? "toxics" : where + ".toxics"), null);
     }
 
     /** What a running route is now, to re-create it as it was. */
     static ProxySpec of(Route route) {
         return new ProxySpec(route.name(), route.localPorts(), Upstreams.of(route), route.isEnabled(),
-                route.faults());
+                route.faults(), route);
     }
 
     /** This proxy with another main port and upstreams, its other ports, enabled flag and faults kept. */
@@ -72,7 +75,7 @@ record ProxySpec(String name, List<Integer> ports, Upstreams upstreams, boolean 
         }
         List<Integer> next = new ArrayList<>(ports);
         next.set(0, port);
-        return new ProxySpec(name, next, new Upstreams(targets, true), enabled, faults);
+        return new ProxySpec(name, next, new Upstreams(targets, true), enabled, faults, was);
     }
 
     /** The port of a Toxiproxy {@code listen} address: {@code host:port}, {@code [v6]:port}, {@code :port}. */
@@ -134,6 +137,9 @@ record ProxySpec(String name, List<Integer> ports, Upstreams upstreams, boolean 
                 if (faults != null) {
                     faults.forEach(builder::fault);
                 }
+                if (was != null) {
+                    keepWhatItWas(builder);
+                }
             });
         } catch (DuplicateException e) {
             throw e.kind() == DuplicateException.Kind.FAULT_NAME ? toxicTwice(name, e) : e;
@@ -147,6 +153,17 @@ record ProxySpec(String name, List<Integer> ports, Upstreams upstreams, boolean 
             route.disable();
         }
         return route;
+    }
+
+    /** The pool settings of the route this was, and the faults of each of its upstreams that stays. */
+    private void keepWhatItWas(io.chaosproxy.RouteBuilder builder) {
+        builder.poolSettingsOf(was);
+        Set<String> done = new java.util.HashSet<>();
+        for (io.chaosproxy.Upstream upstream : was.upstreams()) {
+            if (upstreams.targets().contains(upstream.address()) && done.add(upstream.address())) {
+                upstream.faults().forEach(fault -> builder.upstreamFault(upstream.address(), fault));
+            }
+        }
     }
 
     /** Two toxics of one request body with one name: Toxiproxy's 409 "toxic already exists", naming it. */

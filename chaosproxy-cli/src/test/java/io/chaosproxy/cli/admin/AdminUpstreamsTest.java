@@ -158,6 +158,27 @@ class AdminUpstreamsTest extends AdminServerFixture {
     }
 
     @Test
+    void updatingUpstreamsKeepsTheRoutesPoolSettingsAndTheFaultsOfUpstreamsThatStay() throws Exception {
+        chaos.addRoute(0, List.of(upstream.address(), other.address()), r -> r.name("app")
+                .balancing(io.chaosproxy.Balancing.LEAST_CONNECTIONS).maxConnections(1)
+                .upstreamFault(upstream.address(), io.chaosproxy.Fault.latency(java.time.Duration.ofMillis(1))
+                        .named("slow_first")));
+        Answer updated = api.call("PATCH", "/proxies/app", "{\"upstreams\":[\"" + upstream.address() + "\"]}");
+        assertThat(updated.status()).isEqualTo(200);
+        Route after = chaos.route("app");
+        assertThat(after.upstreams()).hasSize(1);
+        assertThat(after.upstream(upstream.address()).faults()).extracting(io.chaosproxy.Fault::name)
+                .containsExactly("slow_first");
+        try (Conn held = new Conn(after.localPort())) {
+            held.roundTrip("one");
+            try (Conn refused = new Conn(after.localPort())) {   // maxConnections 1 kept: closed at once
+                refused.millisToEnd();   // returns at its end (FIN or RST); a served connection would time out
+            }
+        }
+        assertThat(after.metrics().connectionsRefusedByLimit()).isEqualTo(1);
+    }
+
+    @Test
     void toxiproxysUpstreamAloneKeepsTheListWhenItNamesTheFirstTargetAndReplacesItOtherwise() throws Exception {
         int port = Conn.portOf(createApp("\"upstreams\":" + pair()).json().get("listen").asText());
         try (Conn live = new Conn(port)) {
