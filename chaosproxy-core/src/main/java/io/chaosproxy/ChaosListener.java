@@ -1,8 +1,9 @@
 package io.chaosproxy;
 
 /**
- * Told of every {@link ChaosEvent} of a proxy, on the event loop of the connection concerned: keep it quick
- * and never block. An exception it throws is logged and never breaks the proxy.
+ * Told of every {@link ChaosEvent} of a proxy, on the event loop of the connection concerned (an upstream's
+ * {@link ChaosEvent.UpstreamHealthChanged} on its route's health-check thread): keep it quick and never block. An
+ * exception it throws is logged and never breaks the proxy.
  */
 @FunctionalInterface
 public interface ChaosListener {
