@@ -126,6 +126,12 @@ public final class TcpServer implements AutoCloseable {
         }
     }
 
+    /** Stops listening (new connects are refused); the connections accepted so far go on. */
+    void stopAccepting() throws Exception {
+        server.close();
+        acceptor.join(5000);
+    }
+
     @Override
     public void close() throws Exception {
         server.close();

@@ -9,10 +9,11 @@ import java.nio.channels.SocketChannel;
 
 /** One socket of a connection (the client's or the upstream's) and the interest its loop has in it. */
 final class Endpoint {
-    SocketChannel channel;   // replaced only by reopen(), before the connection is set up
+    SocketChannel channel;   // replaced only by reopen() or adopt(), before the connection is set up
     final String role;
     SelectionKey key;
     private int interest;
+    private ByteBuffer early;   // what the peer sent before this connection adopted the socket; null almost always
 
     Endpoint(SocketChannel channel, String role) {
         this.channel = channel;
@@ -36,7 +37,27 @@ final class Endpoint {
         close();
         key = null;
         interest = 0;
+        early = null;
         channel = SocketChannel.open();
+    }
+
+    /**
+     * A connected socket opened ahead of time (see {@link Preconnector}) in place of this one, which was never used;
+     * {@code early} is what its peer sent meanwhile, or null. Before any pipe used this endpoint.
+     */
+    void adopt(SocketChannel connected, ByteBuffer early) {
+        close();
+        key = null;
+        interest = 0;
+        channel = connected;
+        this.early = early;
+    }
+
+    /** What the peer sent before the socket was adopted, once: the pipe reading this endpoint forwards it first. */
+    ByteBuffer takeEarly() {
+        ByteBuffer bytes = early;
+        early = null;
+        return bytes;
     }
 
     /** Turns interest in {@code op} on or off; a no-op when nothing changes, to spare the syscall. */

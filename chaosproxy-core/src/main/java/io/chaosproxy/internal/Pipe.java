@@ -89,7 +89,26 @@ final class Pipe {
 
     void start() {
         started = true;
+        ByteBuffer early = source.takeEarly();
+        if (early != null) {
+            forwardEarly(early);
+        }
         updateReadInterest();
+    }
+
+    /** Passes on, as if just read, what the source sent before its socket joined this connection (a greeting). */
+    private void forwardEarly(ByteBuffer early) {
+        while (early.hasRemaining() && !owner.isClosed()) {
+            PooledChunk chunk = pool.acquireFor(early.remaining());
+            int limit = early.limit();
+            early.limit(early.position() + Math.min(early.remaining(), chunk.data.capacity()));
+            chunk.data.put(early).flip();
+            early.limit(limit);
+            chunk.arrivedNanos = loop.nanoTime();
+            addPinned(chunk.pinnedBytes());
+            addData(chunk.size());
+            deliverTo(stages.head(), chunk);
+        }
     }
 
     void onReadable() {

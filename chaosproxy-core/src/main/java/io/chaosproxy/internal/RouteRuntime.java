@@ -52,6 +52,8 @@ public final class RouteRuntime implements IoHandler {
     private final java.util.Map<ServerSocketChannel, SelectionKey> listenerKeys = new java.util.HashMap<>();   // acceptor only
     private volatile List<InetSocketAddress> localAddresses = List.of();
     private HealthChecker health;             // null without health checks; guarded by listenerLock
+    // Null without preconnect, and while disabled or stopped; written under listenerLock, read by connecting loops.
+    private volatile Preconnector preconnector;
 
     /** {@code resolved} holds each upstream's address in declaration order, null ones for a route resolving late. */
     RouteRuntime(Engine engine, RouteConfig config, List<InetSocketAddress> resolved, EngineSettings settings) {
@@ -90,6 +92,27 @@ public final class RouteRuntime implements IoHandler {
                 health = new HealthChecker(this);
                 health.start();
             }
+            startPreconnecting();
+        }
+    }
+
+    /** Pre-opens idle upstream connections, if the route asks for them. Under listenerLock. */
+    private void startPreconnecting() {
+        if (config.pool().preconnect() > 0 && preconnector == null) {
+            preconnector = Preconnector.start(this);
+        }
+    }
+
+    /** Takes the keeper of idle connections away, for the caller to stop outside the lock. Under listenerLock. */
+    private Preconnector detachPreconnector() {
+        Preconnector keeper = preconnector;
+        preconnector = null;
+        return keeper;
+    }
+
+    private static void stop(Preconnector keeper) {
+        if (keeper != null) {
+            keeper.stop();
         }
     }
 
@@ -371,15 +394,21 @@ public final class RouteRuntime implements IoHandler {
         return enabled;
     }
 
-    /** Closes the listener (clients get "connection refused") and cuts every live connection. */
+    /**
+     * Closes the listener (clients get "connection refused"), cuts every live connection and closes the idle ones
+     * opened ahead of time.
+     */
     public void disable() {
+        Preconnector keeper;
         synchronized (listenerLock) {
             if (!enabled) {
                 return;
             }
             enabled = false;
             closeListener();
+            keeper = detachPreconnector();
         }
+        stop(keeper);
         closeConnections(false);
         log.info("chaos-proxy route={} disabled", config.name());
     }
@@ -389,10 +418,13 @@ public final class RouteRuntime implements IoHandler {
      * again before any connection is handed over.
      */
     public void startDisabled() {
+        Preconnector keeper;
         synchronized (listenerLock) {
             closeListener();
             enabled = false;
+            keeper = detachPreconnector();
         }
+        stop(keeper);
     }
 
     /** Binds the same port again; nothing once the proxy is closing. */
@@ -403,6 +435,7 @@ public final class RouteRuntime implements IoHandler {
             }
             bindLocked(localAddresses.stream().map(InetSocketAddress::getPort).toList());
             enabled = true;
+            startPreconnecting();
         }
         log.info("chaos-proxy route={} enabled listening={}", config.name(), localAddresses);
     }
@@ -425,18 +458,24 @@ public final class RouteRuntime implements IoHandler {
         }
     }
 
-    /** The proxy is closing: the listeners close, health checks stop, and no later enable() may open again. */
+    /**
+     * The proxy is closing: the listeners close, health checks stop, idle connections opened ahead of time close,
+     * and no later enable() may open again.
+     */
     void stopForGood() {
         HealthChecker checker;
+        Preconnector keeper;
         synchronized (listenerLock) {
             stopped = true;
             closeListener();
             checker = health;
             health = null;
+            keeper = detachPreconnector();
         }
         if (checker != null) {
             checker.stop();   // not under the lock: a probe's thread may be telling a listener, which may call back
         }
+        stop(keeper);
     }
 
     /** Stops accepting and frees the ports before returning. Idempotent; any thread, any loop. */
@@ -502,6 +541,11 @@ public final class RouteRuntime implements IoHandler {
 
     UpstreamPool pool() {
         return pool;
+    }
+
+    /** The keeper of idle connections opened ahead of time; null when the route has none (now). */
+    Preconnector preconnector() {
+        return preconnector;
     }
 
     /** The route's upstreams, in declaration order. */

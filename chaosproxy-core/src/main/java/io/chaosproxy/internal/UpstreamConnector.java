@@ -12,7 +12,8 @@ import java.util.List;
  * Connects one connection's upstream socket: after the hold a connection fault may ask for, it picks a target of the
  * route's pool, looks it up (for a route that resolves on each connection), connects, and gives up on it after the
  * route's connect timeout; a target that fails makes way for the next one, in balancing order, until each was tried
- * once. A target that is unhealthy or whose breaker is open is passed over. It is asked once to {@link #start} and
+ * once. A target that is unhealthy or whose breaker is open is passed over. With an idle connection the route opened
+ * to the chosen target ahead of time ({@link Preconnector}), it takes that one and skips the connect. It is asked once to {@link #start} and
  * answers through its {@link Listener}: each failed try, then connected or failed for good. Loop thread only, but
  * for the lookup, which runs on the resolver's threads.
  */
@@ -116,11 +117,42 @@ final class UpstreamConnector {
                     next.attemptAbandoned(loop.nanoTime());
                     return;
                 }
-                attempt(next);
+                if (!takeIdle(next)) {
+                    attempt(next);
+                }
                 return;
             }
         }
         listener.failed(tried == null ? List.of() : tried);
+    }
+
+    /**
+     * Pairs the connection with an idle connection the route opened to {@code next} ahead of time, if there is one:
+     * connected at once, with no connect. Never while the breaker is half open: its one trial must be a real connect.
+     */
+    private boolean takeIdle(UpstreamTarget next) {
+        Preconnector preconnector = route.preconnector();
+        if (preconnector == null || next.breakerOpen()) {
+            return false;
+        }
+        IdleUpstream idle = preconnector.take(next, loop.scratch());
+        if (idle == null) {
+            return false;
+        }
+        try {
+            upstream.adopt(idle.channel, idle.early());
+            upstream.configure(route.config().pool().keepAlive());
+            upstream.key = loop.register(upstream.channel, 0, handler);
+        } catch (IOException | RuntimeException e) {
+            socketUsed = true;   // broken after all: the connect that follows opens a fresh socket
+            return false;
+        }
+        socketUsed = true;
+        target = next;
+        next.attempting();
+        listener.connecting(next, idle.address);
+        connected();
+        return true;
     }
 
     private void attempt(UpstreamTarget next) {
@@ -182,8 +214,10 @@ final class UpstreamConnector {
     }
 
     private void connected() {
-        loop.cancel(timer);
-        timer = null;
+        if (timer != null) {
+            loop.cancel(timer);   // the connect timeout; none for an idle connection taken over
+            timer = null;
+        }
         upstream.want(SelectionKey.OP_CONNECT, false);
         UpstreamTarget done = target;
         target = null;   // from now on the connection owns its place in the target's count
