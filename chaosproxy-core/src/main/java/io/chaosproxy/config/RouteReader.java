@@ -151,25 +151,19 @@ final class RouteReader {
     }
 
     /**
-     * The upstreams at {@code items}, each {@code host:port} given once; null when any has a problem (recorded).
-     * The seeds' apps list their targets the same way.
+     * The upstreams at {@code items}, each {@code host:port}; null when any has a problem (recorded). The seeds'
+     * apps list their targets the same way, sometimes one several times: it then gets as many turns.
      */
     static List<String> targets(List<Node> items, String path, Problems problems) {
         List<String> targets = new ArrayList<>();
-        boolean valid = true;
         for (int i = 0; i < items.size(); i++) {
             String itemPath = path + "[" + i + "]";
             String target = ConfigObject.stringAt(items.get(i), itemPath, problems, UPSTREAM);
-            if (target == null || !parses(target, itemPath, items.get(i), problems)) {
-                valid = false;
-            } else if (targets.stream().anyMatch(t -> t.strip().equals(target.strip()))) {
-                problems.add(itemPath, items.get(i), "\"" + target + "\" is given twice; give each upstream once");
-                valid = false;
-            } else {
+            if (target != null && parses(target, itemPath, items.get(i), problems)) {
                 targets.add(target);
             }
         }
-        return valid ? targets : null;
+        return targets.size() == items.size() ? targets : null;
     }
 
     private boolean parses(String upstream, String path, Node node) {

@@ -131,6 +131,39 @@ class AppsConfigTest {
         }
     }
 
+    /** The other seed's config, as its README lists it: a target several times is no problem (their "broken" app). */
+    @Test
+    void theOtherSeedsConfigReadsAsIsTargetsGivenSeveralTimesToo() {
+        String json = """
+                {"Apps": [
+                  {"Name": "five-thousand", "Ports": [5001, 5200, 5300, 5400],
+                   "Targets": ["tcp-echo.fly.dev:5001", "tcp-echo.fly.dev:5002"]},
+                  {"Name": "six-thousand", "Ports": [6001, 6200, 6300, 6400],
+                   "Targets": ["tcp-echo.fly.dev:6001", "tcp-echo.fly.dev:6002", "bad.target.for.testing:6003"]},
+                  {"Name": "seven-thousand", "Ports": [7001, 7200, 7300, 7400],
+                   "Targets": ["tcp-echo.fly.dev:7001", "tcp-echo.fly.dev:7002"]},
+                  {"Name": "broken", "Ports": [8001], "Targets": ["bad.target.for.testing:6003",
+                   "bad.target.for.testing:6003", "bad.target.for.testing:6003", "bad.target.for.testing:6003"]}
+                ]}
+                """;
+        assertThat(ConfigLoader.load(json, ConfigFormat.JSON)).isNotNull();   // read without a look-up: no network
+    }
+
+    @Test
+    void aTargetGivenTwiceGetsTwoTurns() throws Exception {
+        try (TcpServer a = identity("a"); TcpServer b = identity("b")) {
+            String json = "{\"Apps\": [{\"Name\": \"app\", \"Ports\": [0], \"Targets\": [\"" + a.address() + "\", \""
+                    + a.address() + "\", \"" + b.address() + "\"]}]}";
+            try (ChaosProxy proxy = ConfigLoader.load(json, ConfigFormat.JSON).start()) {
+                List<String> answers = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    answers.add(answer(proxy.route("app").localPort()));
+                }
+                assertThat(answers).containsExactly("a", "a", "b", "a", "a", "b");
+            }
+        }
+    }
+
     @Test
     void everyProblemOfAnAppsFileIsReportedAtItsPlace() {
         assertThat(problems("""
@@ -146,7 +179,6 @@ class AppsConfigTest {
                 "Apps[0].Ports[2] (line 2, column 39): 70000 is outside 0..65535",
                 "Apps[0].Ports[3] (line 2, column 46): \"x\" is not a whole number; expected a port in 0..65535"
                         + " (0 for an ephemeral one)",
-                "Apps[0].Targets[1] (line 2, column 79): \"127.0.0.1:1\" is given twice; give each upstream once",
                 "Apps[1].Name (line 3, column 12): \"a\" is used by Apps[0] too; app names must be unique",
                 "Apps[1].Ports[0] (line 3, column 27): 5001 is used by Apps[0] too; give each app its own ports"
                         + " (or 0 for an ephemeral one)",

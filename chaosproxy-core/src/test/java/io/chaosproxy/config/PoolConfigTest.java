@@ -105,7 +105,6 @@ class PoolConfigTest {
                 """)).containsExactly(
                 "routes[0].localPorts[1] (line 2, column 25): 18400 is given twice; give each port once",
                 "routes[0].localPorts[2] (line 2, column 32): -1 is outside 0..65535; 0 picks an ephemeral port",
-                "routes[0].upstreams[1] (line 3, column 32): \" 127.0.0.1:1\" is given twice; give each upstream once",
                 "routes[0].upstreams[2] (line 3, column 48): \"db.local\" has no port; expected host:port, ip:port"
                         + " or [ipv6]:port",
                 "routes[0].balancing (line 4, column 16): \"fastest\" is not a balancing; expected round_robin,"
