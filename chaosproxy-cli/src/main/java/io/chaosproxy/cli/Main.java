@@ -3,6 +3,7 @@ package io.chaosproxy.cli;
 import io.chaosproxy.config.ConfigLoader;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Route;
+import io.chaosproxy.Upstream;
 import io.chaosproxy.cli.admin.AdminServer;
 import io.chaosproxy.config.DurationText;
 import java.io.PrintStream;
@@ -16,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +41,9 @@ public final class Main implements Callable<Integer> {
     /** The exit code when a port is in use or the proxy fails at runtime. */
     public static final int EXIT_FAILURE = 1;
 
-    @Option(names = {"--config", "-config"}, paramLabel = "FILE",
-            description = "Routes and faults to start with (JSON or YAML). Without it the proxy starts empty.")
+    @Option(names = {"--config", "-config", "-c"}, paramLabel = "FILE",
+            description = "Routes and faults to start with (JSON or YAML), or the seeds' apps"
+                    + " ({\"Apps\": [{\"Name\", \"Ports\", \"Targets\"}]}). Without it the proxy starts empty.")
     Path config;
 
     @Option(names = {"--admin"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8474",
@@ -153,21 +156,23 @@ public final class Main implements Callable<Integer> {
             return EXIT_USAGE;
         }
         ChaosProxy proxy;
+        TestServers upstreams = null;
         try {
+            if (testServer) {
+                upstreams = startTestServers(builder);
+            }
             proxy = builder.start();
         } catch (IllegalArgumentException e) {
             err.println("chaos-proxy: " + e.getMessage());
+            close(upstreams);
             return EXIT_USAGE;
         } catch (RuntimeException e) {
             err.println("chaos-proxy: " + e.getMessage());
+            close(upstreams);
             return EXIT_FAILURE;
         }
-        TestServers upstreams = null;
         AdminServer adminServer = null;
         try {
-            if (testServer) {
-                upstreams = TestServers.start(proxy.routes());
-            }
             if (!noAdmin) {
                 adminServer = AdminServer.start(proxy, admin);
             }
@@ -191,8 +196,12 @@ public final class Main implements Callable<Integer> {
 
     private void printStarted(List<Route> routes, AdminServer adminServer) {
         for (Route route : routes) {
-            out.println("route " + route.name() + " listening on " + hostPort(route.localAddress()) + " -> "
-                    + route.upstream() + (route.isEnabled() ? "" : " (disabled)"));
+            String host = route.localAddress().getAddress().getHostAddress();
+            String ports = route.localPorts().stream().map(port -> hostPort(host, port))
+                    .collect(Collectors.joining(", "));
+            String upstreams = route.upstreams().stream().map(Upstream::address).collect(Collectors.joining(", "));
+            out.println("route " + route.name() + " listening on " + ports + " -> " + upstreams
+                    + (route.isEnabled() ? "" : " (disabled)"));
         }
         if (adminServer != null) {
             out.println("admin API on " + adminServer.url() + (routes.isEmpty() ? " (no routes yet; add them"
@@ -200,9 +209,26 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static String hostPort(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * Starts the test servers before the proxy does: a route's health check probes its upstreams at start and skips
+     * one found down until a later probe succeeds (30 s later for the seeds' apps). Where they listen is known once
+     * the builder has checked its routes, so a first start (failing as the real one would) tells, and stops again.
+     */
+    private static TestServers startTestServers(ChaosProxy.Builder builder) {
+        try (ChaosProxy dryRun = builder.start()) {
+            builder.seed(dryRun.seed());   // one seed for both starts, so that the log names the one to replay
+            return TestServers.start(dryRun.routes());
+        }
+    }
+
+    private static void close(TestServers upstreams) {
+        if (upstreams != null) {
+            upstreams.close();
+        }
     }
 
     private static void close(AdminServer adminServer, ChaosProxy proxy, TestServers upstreams) {

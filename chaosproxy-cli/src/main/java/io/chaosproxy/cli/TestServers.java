@@ -2,6 +2,7 @@ package io.chaosproxy.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import io.chaosproxy.Route;
+import io.chaosproxy.Upstream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code --test-server}: an HTTP server on each route's upstream address that answers with the route's name
+ * {@code --test-server}: an HTTP server on each upstream address of each route that answers with the route's name
  * (the names, when routes share an upstream), so that {@code curl} through any route works at once.
  */
 final class TestServers implements AutoCloseable {
@@ -28,7 +29,9 @@ final class TestServers implements AutoCloseable {
     static TestServers start(List<Route> routes) {
         Map<String, List<String>> names = new LinkedHashMap<>();
         for (Route route : routes) {
-            names.computeIfAbsent(route.upstream(), upstream -> new ArrayList<>()).add(route.name());
+            for (Upstream upstream : route.upstreams()) {
+                names.computeIfAbsent(upstream.address(), address -> new ArrayList<>()).add(route.name());
+            }
         }
         TestServers started = new TestServers();
         try {

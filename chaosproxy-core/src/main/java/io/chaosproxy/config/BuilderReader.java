@@ -1,9 +1,6 @@
 package io.chaosproxy.config;
 
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Fault;
-import io.chaosproxy.RouteBuilder;
-import io.chaosproxy.internal.HostPort;
 import io.chaosproxy.internal.RouteRules;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,11 +12,11 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
- * Turns a parsed config document into a builder: the original format (a list of routes) or the full one (an
- * object with settings and {@code routes}). Every value is checked before the builder gets any route.
+ * Turns a parsed config document into a builder: the original format (a list of routes), the full one (an object
+ * with settings and {@code routes}) or the seeds' apps ({@link AppsReader}). Every value is checked before the
+ * builder gets any route.
  */
 final class BuilderReader {
-    private static final String UPSTREAM = "expected host:port, ip:port or [ipv6]:port";
     private static final String ROUTES = "expected a list of routes, each {localPort, upstream, ...}";
 
     private final Problems problems;
@@ -31,31 +28,24 @@ final class BuilderReader {
         this.ports = ports;
     }
 
-    /** A route as the file gives it, checked. */
-    private record RouteSpec(String name, int localPort, String upstream, boolean enabled, List<Fault> faults) {
-    }
-
     ChaosProxy.Builder read(Node root) {
         Tags.check(root, "", problems);
         List<RouteSpec> routes;
         if (root instanceof SequenceNode) {
             routes = routes(root, true);
+        } else if (AppsReader.isApps(root)) {
+            routes = AppsReader.read(root, problems);
         } else if (root instanceof MappingNode) {
             routes = full(root);
         } else {
             problems.add("", root, (root == null ? "the document is empty" : ConfigObject.describe(root)
-                    + " is not a config") + "; expected a list of routes (the original format) or an object"
-                    + " with settings and routes");
+                    + " is not a config") + "; expected a list of routes (the original format), an object"
+                    + " with settings and routes, or one with Apps (the seeds' format)");
             routes = List.of();
         }
         problems.throwIfAny();
         for (RouteSpec spec : routes) {
-            RouteBuilder route = builder.route(ports.applyAsInt(spec.localPort()), spec.upstream());
-            if (spec.name() != null) {
-                route.name(spec.name());
-            }
-            route.enabled(spec.enabled());
-            spec.faults().forEach(route::fault);
+            spec.addTo(builder, ports);
         }
         return builder;
     }
@@ -124,89 +114,18 @@ final class BuilderReader {
             problems.add(original ? "" : "routes", list, "the list of routes is empty; add at least one route");
         }
         List<RouteSpec> routes = new ArrayList<>();
-        RouteRules rules = new RouteRules();
+        Clashes clashes = new Clashes(problems, "routes", "route",
+                "give each route its own port" + (original ? "" : " (or 0 for an ephemeral one)"));
         for (int i = 0; i < items.size(); i++) {
-            String path = "routes[" + i + "]";
-            ConfigObject route = ConfigObject.of(items.get(i), path, problems);
+            ConfigObject route = ConfigObject.of(items.get(i), "routes[" + i + "]", problems);
             if (route == null) {
                 continue;
             }
-            RouteSpec spec = route(route, original);
+            RouteSpec spec = RouteReader.read(route, original, problems);
             String name = spec.name() != null ? spec.name() : RouteRules.defaultName(i);
-            RouteRules.Clash sameName = rules.nameClash(name);
-            if (sameName != null) {
-                route.problem("name", "\"" + name + "\" is used by routes[" + sameName.otherPosition()
-                        + "] too; route names must be unique");
-            }
-            RouteRules.Clash samePort = rules.portClash(name, spec.localPort());
-            if (samePort != null) {
-                route.problem("localPort", spec.localPort() + " is used by routes[" + samePort.otherPosition()
-                        + "] too; give each route its own port" + (original ? "" : " (or 0 for an ephemeral one)"));
-            }
-            rules.add(i, name, spec.localPort());
+            clashes.claim(i, name, route, "name", spec.ports());
             routes.add(spec);
         }
         return routes;
-    }
-
-    /** One route; with problems (recorded), what could be read of it. */
-    private RouteSpec route(ConfigObject route, boolean original) {
-        String name = route.string("name", false, "expected a name, unique within the proxy");
-        if (name != null && name.isBlank()) {
-            route.problem("name", "\"" + name + "\" is blank; give a name or leave the field out");
-        }
-        int minPort = original ? 1 : 0;
-        Long port = route.integer("localPort", true, Long.MIN_VALUE, Long.MAX_VALUE,
-                "expected a port in " + minPort + "..65535");
-        if (port != null && (port < minPort || port > 65535)) {
-            route.problem("localPort", port + " is outside " + minPort + "..65535" + (original && port == 0
-                    ? "; a list of routes (the original format) needs fixed ports: for an ephemeral port use the"
-                    + " full format, {\"routes\": [...]}" : original ? "" : "; 0 picks an ephemeral port"));
-            port = null;
-        }
-        String upstream = route.string("upstream", true, UPSTREAM);
-        if (upstream != null) {
-            try {
-                HostPort.parse(upstream);
-            } catch (IllegalArgumentException e) {
-                route.problem("upstream", e.getMessage().replaceFirst("^upstream ", ""));
-            }
-        }
-        Boolean enabled = route.bool("enabled");
-        List<Fault> faults = new ArrayList<>();
-        Double dropRate = route.probability("dropRate", false);
-        if (dropRate != null) {
-            faults.add(Fault.drop(dropRate));
-        }
-        Duration latency = route.millis("latencyMs");
-        if (latency != null) {
-            // The original tool waited latencyMs before forwarding began, once per connection: a connect delay.
-            faults.add(Fault.connectDelay(latency));
-        }
-        List<Node> faultNodes = route.list("faults", false, "expected a list of faults, each {type, attributes...}");
-        if (faultNodes != null) {
-            int shortcuts = faults.size();
-            List<Integer> positions = new ArrayList<>();   // each fault's index in the file's faults list
-            for (int i = 0; i < faultNodes.size(); i++) {
-                String path = route.child("faults") + "[" + i + "]";
-                Fault fault = FaultReader.read(faultNodes.get(i), path, problems);
-                if (fault == null) {
-                    continue;
-                }
-                RouteRules.Clash same = RouteRules.faultClash(name == null ? "" : name, faults, fault);
-                if (same != null) {
-                    int other = same.otherPosition();
-                    problems.add(path, faultNodes.get(i), "name \"" + fault.name() + "\" is used by "
-                            + (other < shortcuts ? "this route's dropRate or latencyMs"
-                            : "faults[" + positions.get(other - shortcuts) + "]") + " too; give it another name");
-                    continue;   // the first keeps the name: a third one is reported against it too
-                }
-                faults.add(fault);
-                positions.add(i);
-            }
-        }
-        route.finish();
-        // With problems, the spec still carries what was readable, so duplicates are reported too.
-        return new RouteSpec(name, port == null ? -1 : port.intValue(), upstream, enabled == null || enabled, faults);
     }
 }

@@ -22,8 +22,10 @@ import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 /**
  * Reads config files into a {@link ChaosProxy.Builder}; start it, or add settings and routes first.
- * Two formats are read, both as JSON or YAML: the original chaos-proxy's list of routes, and an object with proxy
- * settings and {@code routes}. Every problem of a file is reported at once, in one {@link ConfigException}.
+ * Three formats are read, each as JSON or YAML: the original chaos-proxy's list of routes; an object with proxy
+ * settings and {@code routes}; and the "apps" of the TCP proxies chaos-proxy grew from,
+ * {@code {"Apps": [{"Name": ..., "Ports": [...], "Targets": [...]}]}}. Every problem of a file is reported at once,
+ * in one {@link ConfigException}.
  */
 public final class ConfigLoader {
     private ConfigLoader() {
@@ -50,7 +52,7 @@ public final class ConfigLoader {
                 IntUnaryOperator.identity());
     }
 
-    /** As {@link #load(Path)}, every route's local port passed through {@code ports} after it was checked. */
+    /** As {@link #load(Path)}, every local port of every route passed through {@code ports} after it was checked. */
     static ChaosProxy.Builder load(Path file, IntUnaryOperator ports) {
         Objects.requireNonNull(file, "file");
         String source = file.toString();

@@ -23,7 +23,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * One object (mapping) of a config file, read field by field. Each getter records a problem and returns null
  * when the field is missing (if required) or its value is wrong, so that reading goes on and every problem of
  * the file is found; {@link #finish()} then reports the fields nobody asked for. Reads the parser's nodes only:
- * no tag ever turns into an object.
+ * no tag ever turns into an object. An object read {@link #ofAnyCase any case} matches field names whatever their
+ * case, and names each in messages as the file spells it.
  */
 final class ConfigObject {
     /** YAML 1.2's spellings of infinity and not-a-number, which are floats but not decimals. */
@@ -33,31 +34,54 @@ final class ConfigObject {
     private final Problems problems;
     private final Map<String, NodeTuple> fields = new LinkedHashMap<>();
     private final Set<String> known = new LinkedHashSet<>();
+    private final boolean anyCase;
 
-    private ConfigObject(Node node, String path, Problems problems) {
+    private ConfigObject(Node node, String path, Problems problems, boolean anyCase) {
         this.node = node;
         this.path = path;
         this.problems = problems;
+        this.anyCase = anyCase;
     }
 
     /** The object at {@code node}, or null (a problem recorded) when it is something else. */
     static ConfigObject of(Node node, String path, Problems problems) {
+        return of(node, path, problems, false);
+    }
+
+    /**
+     * As {@link #of}, matching field names in any case ({@code Name}, {@code name}, {@code NAME}), as Go's JSON
+     * reader does: for the seeds' formats, written for it.
+     */
+    static ConfigObject ofAnyCase(Node node, String path, Problems problems) {
+        return of(node, path, problems, true);
+    }
+
+    private static ConfigObject of(Node node, String path, Problems problems, boolean anyCase) {
         if (!(node instanceof MappingNode mapping) || !mapping.getTag().equals(Tag.MAP)) {
             problems.add(path, node, describe(node) + " is not an object; expected {...} with named fields");
             return null;
         }
-        ConfigObject object = new ConfigObject(node, path, problems);
+        ConfigObject object = new ConfigObject(node, path, problems, anyCase);
         for (NodeTuple tuple : mapping.getValue()) {
             Node key = tuple.getKeyNode();
             if (!(key instanceof ScalarNode scalar) || !key.getTag().equals(Tag.STR)) {
                 problems.add(path, key, describe(key) + " is not a field name; field names are strings");
                 continue;
             }
-            if (object.fields.putIfAbsent(scalar.getValue(), tuple) != null) {
-                problems.add(object.child(scalar.getValue()), key, "appears twice; give each field once");
+            NodeTuple first = object.fields.putIfAbsent(object.lookup(scalar.getValue()), tuple);
+            if (first != null) {
+                String firstName = ((ScalarNode) first.getKeyNode()).getValue();
+                problems.add(object.child(scalar.getValue()), key, "appears twice"
+                        + (firstName.equals(scalar.getValue()) ? "" : " (as " + firstName + " too; field names are"
+                        + " read in any case)") + "; give each field once");
             }
         }
         return object;
+    }
+
+    /** The key {@link #fields} holds a field under. */
+    private String lookup(String key) {
+        return anyCase ? key.toLowerCase(Locale.ROOT) : key;
     }
 
     String path() {
@@ -68,20 +92,34 @@ final class ConfigObject {
         return node;
     }
 
+    /** The path of field {@code key}, spelled as the file spells it. */
     String child(String key) {
-        return path.isEmpty() ? key : path + "." + key;
+        NodeTuple tuple = fields.get(lookup(key));
+        String spelled = tuple == null ? key : ((ScalarNode) tuple.getKeyNode()).getValue();
+        return path.isEmpty() ? spelled : path + "." + spelled;
     }
 
     /** Declares {@code key} a field of this object and returns its value node, or null when absent. */
     Node raw(String key) {
         known.add(key);
-        NodeTuple tuple = fields.get(key);
+        NodeTuple tuple = fields.get(lookup(key));
         return tuple == null ? null : tuple.getValueNode();
     }
 
     boolean has(String key) {
         known.add(key);
-        return fields.containsKey(key);
+        return fields.containsKey(lookup(key));
+    }
+
+    /** The names of every field, as the file spells them, in its order: for an object keyed by its user. */
+    List<String> names() {
+        return fields.values().stream().map(tuple -> ((ScalarNode) tuple.getKeyNode()).getValue()).toList();
+    }
+
+    /** The key node of field {@code key}, or this object's node when absent: where a problem with the name is. */
+    Node keyNode(String key) {
+        NodeTuple tuple = fields.get(lookup(key));
+        return tuple == null ? node : tuple.getKeyNode();
     }
 
     void missing(String key, String expected) {
@@ -110,8 +148,13 @@ final class ConfigObject {
             }
             return null;
         }
+        return stringAt(value, child(key), problems, expected);
+    }
+
+    /** The string at {@code value}, e.g. an item of a list; null (recorded) when it is something else. */
+    static String stringAt(Node value, String path, Problems problems, String expected) {
         if (!isScalar(value, Tag.STR)) {
-            problems.add(child(key), value, describe(value) + " is not a string; " + expected);
+            problems.add(path, value, describe(value) + " is not a string; " + expected);
             return null;
         }
         return ((ScalarNode) value).getValue();
@@ -144,13 +187,18 @@ final class ConfigObject {
             }
             return null;
         }
+        return integerAt(value, child(key), problems, min, max, expected);
+    }
+
+    /** The whole number in {@code min..max} at {@code value}, e.g. an item of a list; null (recorded) if it is none. */
+    static Long integerAt(Node value, String path, Problems problems, long min, long max, String expected) {
         BigInteger number = wholeNumber(value);
         if (number == null) {
-            problems.add(child(key), value, describe(value) + " is not a whole number; " + expected);
+            problems.add(path, value, describe(value) + " is not a whole number; " + expected);
             return null;
         }
         if (number.compareTo(BigInteger.valueOf(min)) < 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
-            problems.add(child(key), value, number + " is outside " + min + ".." + max);
+            problems.add(path, value, number + " is outside " + min + ".." + max);
             return null;
         }
         return number.longValue();
@@ -251,6 +299,17 @@ final class ConfigObject {
         }
     }
 
+    /** As {@link #duration}, more than zero: a timeout or an interval. */
+    Duration positiveDuration(String key, boolean required) {
+        Duration duration = duration(key, required);
+        if (duration != null && duration.isZero()) {
+            String given = has(key) ? key : msTwin(key);
+            problems.add(child(given), raw(given), describe(raw(given)) + " is not positive; give more than 0");
+            return null;
+        }
+        return duration;
+    }
+
     static String msTwin(String key) {
         return key.contains("_") ? key + "_ms" : key + "Ms";
     }
@@ -273,9 +332,12 @@ final class ConfigObject {
 
     /** Reports every field not declared by the getters, naming those that are allowed here. */
     void finish() {
+        Set<String> allowed = new LinkedHashSet<>();
+        known.forEach(key -> allowed.add(lookup(key)));
         for (Map.Entry<String, NodeTuple> field : fields.entrySet()) {
-            if (!known.contains(field.getKey())) {
-                problems.add(child(field.getKey()), field.getValue().getKeyNode(),
+            if (!allowed.contains(field.getKey())) {
+                Node key = field.getValue().getKeyNode();
+                problems.add(child(((ScalarNode) key).getValue()), key,
                         "is not a known field; allowed here: " + String.join(", ", known));
             }
         }

@@ -30,7 +30,10 @@ final class RandomConfigs {
             "localPort", "upstream", "enabled", "dropRate", "latencyMs", "faults", "type", "direction", "toxicity",
             "attributes", "latency", "latencyMs", "jitter", "jitterMs", "rate", "bytesPerSecond", "average_size",
             "size_variation", "delay", "delayMs", "timeout", "timeoutMs", "bytes", "probability", "lifetime",
-            "lifetimeMs", "reset", "retransmit_delay", "retransmit_delay_ms", "mode");
+            "lifetimeMs", "reset", "retransmit_delay", "retransmit_delay_ms", "mode", "localPorts", "upstreams",
+            "balancing", "healthCheck", "interval", "circuitBreaker", "failures", "coolDown", "maxConnections",
+            "connectionRate", "keepAlive", "preconnect", "upstreamFaults", "Apps", "apps", "Name", "Ports",
+            "targets");
     private static final List<Object> NUMBERS = List.of(0, 1, -1, 0.5, 1.0, -0.0, 1.0000001, 65535, 65536,
             Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE / 1000 + 1,
             BigInteger.TWO.pow(64), BigInteger.TEN.pow(40).negate(), 8796093022207L, 8796093022208L, 1e308,
