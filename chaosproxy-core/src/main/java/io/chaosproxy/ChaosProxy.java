@@ -339,6 +339,20 @@ public final class ChaosProxy implements AutoCloseable {
             return route;
         }
 
+        /**
+         * The upstreams of every route declared so far, as given, by route name in declaration order: for a tool
+         * that starts stand-in upstreams before the proxy (the CLI's {@code --test-server}), so that the first
+         * health check already finds them.
+         */
+        public Map<String, List<String>> declaredUpstreams() {
+            Map<String, List<String>> upstreams = new LinkedHashMap<>();
+            for (RouteBuilder route : routes) {
+                RouteConfig config = route.config();
+                upstreams.put(config.name(), config.upstreams().stream().map(io.chaosproxy.internal.HostPort::text).toList());
+            }
+            return java.util.Collections.unmodifiableMap(upstreams);
+        }
+
         /** Where every route listens; loopback unless set, so that nothing is opened to the network unasked. */
         public Builder bindAddress(InetAddress address) {
             this.bindAddress = Objects.requireNonNull(address, "bindAddress");

@@ -215,14 +215,10 @@ public final class Main implements Callable<Integer> {
 
     /**
      * Starts the test servers before the proxy does: a route's health check probes its upstreams at start and skips
-     * one found down until a later probe succeeds (30 s later for the seeds' apps). Where they listen is known once
-     * the builder has checked its routes, so a first start (failing as the real one would) tells, and stops again.
+     * one found down until a later probe succeeds (30 s later for the seeds' apps).
      */
     private static TestServers startTestServers(ChaosProxy.Builder builder) {
-        try (ChaosProxy dryRun = builder.start()) {
-            builder.seed(dryRun.seed());   // one seed for both starts, so that the log names the one to replay
-            return TestServers.start(dryRun.routes());
-        }
+        return TestServers.start(builder.declaredUpstreams());
     }
 
     private static void close(TestServers upstreams) {

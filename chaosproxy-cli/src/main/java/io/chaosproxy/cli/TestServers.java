@@ -1,8 +1,6 @@
 package io.chaosproxy.cli;
 
 import com.sun.net.httpserver.HttpServer;
-import io.chaosproxy.Route;
-import io.chaosproxy.Upstream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -26,13 +24,16 @@ final class TestServers implements AutoCloseable {
      *
      * @throws IllegalStateException when an upstream address is in use (the message names it)
      */
-    static TestServers start(List<Route> routes) {
+    static TestServers start(Map<String, List<String>> upstreamsByRoute) {
         Map<String, List<String>> names = new LinkedHashMap<>();
-        for (Route route : routes) {
-            for (Upstream upstream : route.upstreams()) {
-                names.computeIfAbsent(upstream.address(), address -> new ArrayList<>()).add(route.name());
+        upstreamsByRoute.forEach((route, upstreams) -> {
+            for (String upstream : upstreams) {
+                List<String> routes = names.computeIfAbsent(upstream, address -> new ArrayList<>());
+                if (!routes.contains(route)) {
+                    routes.add(route);
+                }
             }
-        }
+        });
         TestServers started = new TestServers();
         try {
             names.forEach((upstream, routeNames) -> started.serve(upstream, String.join(", ", routeNames)));
