@@ -54,8 +54,24 @@ public interface Connection {
      */
     void addFault(Fault fault);
 
+    /**
+     * Replaces the fault added with {@link #addFault} that has the same name, in place: what the old one held
+     * passes through the new one, and its toxicity decision stays unless the toxicity changed (as
+     * {@link Route#updateFault} does for a route's fault).
+     *
+     * @throws java.util.NoSuchElementException when the connection has no fault of that name
+     * @throws IllegalArgumentException when the fault of that name is the route's (change it on the route)
+     */
+    void updateFault(Fault fault);
+
     /** Removes a fault added with {@link #addFault}; what it held moves on, in order. */
     void removeFault(String name);
+
+    /**
+     * The faults added to it alone with {@link #addFault}, in the order added, also those its toxicity roll left
+     * out (which {@link #faults()} does not list).
+     */
+    List<Fault> ownFaults();
 
     /** Whether it is still open. */
     boolean isOpen();

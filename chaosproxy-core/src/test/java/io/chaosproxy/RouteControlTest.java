@@ -143,6 +143,40 @@ class RouteControlTest {
     }
 
     @Test
+    void updatingAConnectionsOwnFaultReplacesItInPlaceAndWhatTheOldOneHeldPassesThrough() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("db")
+                        .fault(Fault.slowClose(Duration.ofMillis(1)).named("shared")).start();
+                Socket client = Sockets.connect(proxy.route("db"))) {
+            Route route = proxy.route("db");
+            await().until(() -> route.connections().size() == 1);
+            Connection connection = route.connections().get(0);
+            connection.addFault(Fault.latency(Duration.ofSeconds(30)).named("mine"));
+            connection.addFault(Fault.corrupt(0.0).toxicity(0.0).named("never"));
+            assertThat(connection.faults()).extracting(Fault::name).containsExactly("shared", "mine");
+            assertThat(connection.ownFaults()).extracting(Fault::name).containsExactly("mine", "never");
+
+            client.getOutputStream().write(9);
+            await().until(() -> route.metrics().faultsInjected().getOrDefault("latency", 0L) == 1L);   // held
+            long start = System.nanoTime();
+            Fault shorter = Fault.latency(Duration.ofMillis(100)).named("mine");
+            connection.updateFault(shorter);
+            assertThat(client.getInputStream().read()).isEqualTo(9);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(50L, 5000L);
+            assertThat(connection.faults()).containsExactly(route.faults().get(0), shorter);
+            assertThat(connection.ownFaults()).extracting(Fault::name).containsExactly("mine", "never");
+            assertThat(roundTripMillis(client, 10)).isBetween(100L, 1000L);
+
+            assertThatThrownBy(() -> connection.updateFault(Fault.slowClose(Duration.ofMillis(9)).named("shared")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'shared' is a fault of route 'db'")
+                    .hasMessageContaining("route.updateFault");
+            assertThatThrownBy(() -> connection.updateFault(Fault.latency(Duration.ofMillis(1)).named("zz")))
+                    .isInstanceOf(NoSuchElementException.class).hasMessageContaining("zz");
+            assertThat(route.faults()).containsExactly(Fault.slowClose(Duration.ofMillis(1)).named("shared"));
+        }
+    }
+
+    @Test
     void resettingOneConnectionAbortsItAloneWithAnRst() throws Exception {
         try (TcpServer upstream = TcpServer.echo();
                 ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).start();

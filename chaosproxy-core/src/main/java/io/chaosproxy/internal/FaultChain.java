@@ -64,6 +64,14 @@ final class FaultChain {
         publish();
     }
 
+    /** Replaces a fault of this connection alone, in place: what the old one held passes through the new one. */
+    void updateOwn(FaultEntry entry, Fault fault) {
+        if (!fault.equals(entry.fault())) {
+            replace(entry, fault);
+            publish();
+        }
+    }
+
     /** Removes a fault of this connection alone. */
     void removeOwn(FaultEntry entry) {
         remove(entry);
@@ -210,16 +218,20 @@ final class FaultChain {
         return null;
     }
 
-    /** Publishes the names of all faults here, and the faults whose toxicity roll picked this connection. */
+    /** Publishes the names of all faults here, the faults whose toxicity roll picked this connection, and its own. */
     private void publish() {
         List<Fault> active = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<Fault> own = new ArrayList<>(0);
         for (FaultEntry entry : entries) {
             names.add(entry.fault().name());
             if (entry.active) {
                 active.add(entry.fault());
             }
+            if (entry.own) {
+                own.add(entry.fault());
+            }
         }
-        handle.faultsChanged(List.copyOf(active), List.copyOf(names));
+        handle.faultsChanged(List.copyOf(active), List.copyOf(names), List.copyOf(own));
     }
 }

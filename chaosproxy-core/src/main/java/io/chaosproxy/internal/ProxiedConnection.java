@@ -24,6 +24,7 @@ final class ProxiedConnection implements Connection {
     private final Relay relay;
     private volatile List<Fault> activeFaults = List.of();
     private volatile List<String> faultNames = List.of();
+    private volatile List<Fault> ownFaults = List.of();
     private volatile boolean open = true;
     private volatile InetSocketAddress upstreamTarget;   // the address connected to, once known
     private volatile String upstreamName;                // the upstream as given, once chosen
@@ -67,9 +68,10 @@ final class ProxiedConnection implements Connection {
 
     // ---- published by the loop ----
 
-    void faultsChanged(List<Fault> active, List<String> names) {
+    void faultsChanged(List<Fault> active, List<String> names, List<Fault> own) {
         activeFaults = active;
         faultNames = names;
+        ownFaults = own;
     }
 
     void upstreamChosen(UpstreamTarget target, InetSocketAddress address) {
@@ -150,23 +152,42 @@ final class ProxiedConnection implements Connection {
     }
 
     @Override
+    public void updateFault(Fault fault) {
+        FaultTypes.of(Objects.requireNonNull(fault, "fault"));   // fails now, in the caller, for a fault nobody registered
+        loop.runFromAnywhere(() -> {
+            if (!relay.isClosed()) {
+                relay.faults().updateOwn(ownEntry(fault.name(), "change it with route.updateFault(...)"), fault);
+            }
+        });
+    }
+
+    @Override
     public void removeFault(String name) {
         Objects.requireNonNull(name, "name");
         loop.runFromAnywhere(() -> {
-            if (relay.isClosed()) {
-                return;
+            if (!relay.isClosed()) {
+                relay.faults().removeOwn(ownEntry(name, "remove it with route.removeFault(\"" + name + "\")"));
             }
-            FaultEntry entry = relay.faultNamed(name);
-            if (entry == null) {
-                throw new NoSuchElementException("connection " + id + " of route '" + route.name()
-                        + "' has no fault named '" + name + "'; it has " + faultNames);
-            }
-            if (!entry.own) {
-                throw new IllegalArgumentException("connection " + id + ": '" + name + "' is a fault of route '"
-                        + route.name() + "'; remove it with route.removeFault(\"" + name + "\")");
-            }
-            relay.faults().removeOwn(entry);
         });
+    }
+
+    /** The entry of an own fault; on the loop. {@code change} is the route's call to suggest for a route fault. */
+    private FaultEntry ownEntry(String name, String change) {
+        FaultEntry entry = relay.faultNamed(name);
+        if (entry == null) {
+            throw new NoSuchElementException("connection " + id + " of route '" + route.name()
+                    + "' has no fault named '" + name + "'; it has " + faultNames);
+        }
+        if (!entry.own) {
+            throw new IllegalArgumentException("connection " + id + ": '" + name + "' is a fault of route '"
+                    + route.name() + "'; " + change);
+        }
+        return entry;
+    }
+
+    @Override
+    public List<Fault> ownFaults() {
+        return ownFaults;
     }
 
     @Override

@@ -38,6 +38,10 @@ final class ApiException extends RuntimeException {
         return new ApiException(404, "proxy not found");
     }
 
+    static ApiException connectionNotFound() {
+        return new ApiException(404, "connection not found");
+    }
+
     static ApiException toxicNotFound() {
         return new ApiException(404, "toxic not found");
     }

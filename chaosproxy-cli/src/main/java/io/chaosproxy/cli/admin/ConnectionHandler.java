@@ -2,32 +2,33 @@ package io.chaosproxy.cli.admin;
 
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Connection;
-import io.chaosproxy.Route;
+import java.util.function.Consumer;
 
-/** {@code POST /connections/{id}/close}: closes one live connection (FIN to both sides); 204, or 404. */
+/**
+ * {@code POST /connections/{id}/close} (cuts it: an RST for each stream its sender had not ended, a FIN for one
+ * that ended) and {@code POST /connections/{id}/reset} (an RST to both sides): 204, or 404 for an id no live
+ * connection has.
+ */
 final class ConnectionHandler extends Resource {
     private final ChaosProxy proxy;
+    private final Consumer<Connection> action;
 
-    ConnectionHandler(ChaosProxy proxy) {
+    private ConnectionHandler(ChaosProxy proxy, Consumer<Connection> action) {
         this.proxy = proxy;
+        this.action = action;
+    }
+
+    static ConnectionHandler close(ChaosProxy proxy) {
+        return new ConnectionHandler(proxy, Connection::close);
+    }
+
+    static ConnectionHandler reset(ChaosProxy proxy) {
+        return new ConnectionHandler(proxy, Connection::reset);
     }
 
     @Override
     Response post(Request request) {
-        long id;
-        try {
-            id = Long.parseLong(request.param(0));
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("connection id \"" + request.param(0) + "\" is not a number");
-        }
-        for (Route route : proxy.routes()) {
-            for (Connection connection : route.connections()) {
-                if (connection.id() == id) {
-                    connection.close();
-                    return Response.noContent();
-                }
-            }
-        }
-        throw new ApiException(404, "connection not found");
+        action.accept(Proxies.connection(proxy, request.param(0)));
+        return Response.noContent();
     }
 }

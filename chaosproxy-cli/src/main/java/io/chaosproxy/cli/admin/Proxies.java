@@ -1,6 +1,7 @@
 package io.chaosproxy.cli.admin;
 
 import io.chaosproxy.ChaosProxy;
+import io.chaosproxy.Connection;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
 import java.util.NoSuchElementException;
@@ -20,6 +21,27 @@ final class Proxies {
 
     static boolean exists(ChaosProxy proxy, String name) {
         return proxy.routes().stream().anyMatch(route -> route.name().equals(name));
+    }
+
+    /**
+     * The live connection with the id {@code GET /connections} shows: 400 when {@code id} is not a number, 404
+     * {@code connection not found} when no live connection has it (it may have closed since it was listed).
+     */
+    static Connection connection(ChaosProxy proxy, String id) {
+        long number;
+        try {
+            number = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("connection id \"" + id + "\" is not a number");
+        }
+        for (Route route : proxy.routes()) {
+            for (Connection connection : route.connections()) {
+                if (connection.id() == number) {
+                    return connection;
+                }
+            }
+        }
+        throw ApiException.connectionNotFound();
     }
 
     static Fault fault(Route route, String name) {

@@ -45,7 +45,10 @@ final class Router implements HttpHandler {
         add("proxies/*/toxics", new ToxicsHandler(proxy));
         add("proxies/*/toxics/*", new ToxicHandler(proxy));
         add("connections", new ConnectionsHandler(proxy));
-        add("connections/*/close", new ConnectionHandler(proxy));
+        add("connections/*/close", ConnectionHandler.close(proxy));
+        add("connections/*/reset", ConnectionHandler.reset(proxy));
+        add("connections/*/toxics", new ConnectionToxicsHandler(proxy));
+        add("connections/*/toxics/*", new ConnectionToxicHandler(proxy));
     }
 
     private void add(String pattern, Resource resource) {
