@@ -48,6 +48,7 @@ final class UpstreamConnector {
     private int attempt;               // numbers tries, so that a late lookup of an earlier one is ignored
     private boolean socketUsed;        // the upstream socket was given to a connect: the next try needs a new one
     private UpstreamTarget target;     // the try under way
+    private boolean trial;             // the try under way is its target's circuit-breaker trial
     private List<String> tried;        // made at the first failure
 
     UpstreamConnector(RouteRuntime route, EventLoop loop, Endpoint upstream, IoHandler handler, Listener listener,
@@ -91,7 +92,7 @@ final class UpstreamConnector {
             loop.cancel(timer);
         }
         if (target != null) {
-            target.attemptAbandoned(loop.nanoTime());
+            target.attemptAbandoned(loop.nanoTime(), trial);
             target = null;
         }
     }
@@ -109,13 +110,15 @@ final class UpstreamConnector {
         while (considered < n) {
             UpstreamTarget next = pool.get((first + considered) % n);
             considered++;
-            if (next.admit(loop.nanoTime())) {
+            UpstreamTarget.Admission admission = next.admit(loop.nanoTime());
+            if (admission != UpstreamTarget.Admission.SKIPPED) {
                 if (cancelled) {
                     // A listener told of the breaker's trial closed the connection: the trial is given back.
                     next.attempting();
-                    next.attemptAbandoned(loop.nanoTime());
+                    next.attemptAbandoned(loop.nanoTime(), admission == UpstreamTarget.Admission.TRIAL);
                     return;
                 }
+                trial = admission == UpstreamTarget.Admission.TRIAL;
                 attempt(next);
                 return;
             }
@@ -210,7 +213,7 @@ final class UpstreamConnector {
         UpstreamTarget failedTarget = target;
         target = null;
         upstream.want(SelectionKey.OP_CONNECT, false);
-        failedTarget.connectFailed(loop.nanoTime());
+        failedTarget.connectFailed(loop.nanoTime(), trial);
         if (tried == null) {
             tried = new ArrayList<>(2);
         }
