@@ -295,6 +295,20 @@ public final class RouteRuntime implements IoHandler {
         applyFaults();
     }
 
+    /**
+     * Back to the faults the route was configured with, its upstreams' too, in one step (see {@link #setFaults}):
+     * nothing changed at run time is left, and no fault moved between the route and an upstream clashes.
+     */
+    public void restoreFaults() {
+        synchronized (lock) {
+            faults = config.faults();
+            for (UpstreamTarget target : pool.targets()) {
+                target.faults(config.upstreamFaults().getOrDefault(target.address().text(), List.of()));
+            }
+        }
+        applyFaults();
+    }
+
     /** The faults a connection to {@code target} follows: the route's, then the target's; the route's before one. */
     List<Fault> faultsFor(UpstreamTarget target) {
         List<Fault> routeFaults = faults;
