@@ -328,6 +328,7 @@ public final class RouteRuntime implements IoHandler {
     /**
      * Changes the faults of one upstream in one step: {@code change} maps its current list to the next, under the
      * route's fault lock (so two changes never lose one another); its live connections follow, as for the route's.
+     * An upstream the route names twice has one list, as the builder gave it: both places change.
      *
      * @throws io.chaosproxy.DuplicateException when two faults share a name, or one has the name of a route fault
      */
@@ -340,7 +341,11 @@ public final class RouteRuntime implements IoHandler {
             for (Fault fault : next) {
                 RouteRules.checkNewFault(config.name(), faults, fault);
             }
-            target.faults(next);
+            for (UpstreamTarget same : pool.targets()) {
+                if (same.address().text().equals(target.address().text())) {
+                    same.faults(next);
+                }
+            }
         }
         applyFaults();
     }

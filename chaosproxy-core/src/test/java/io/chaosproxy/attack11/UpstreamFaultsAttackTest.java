@@ -85,6 +85,30 @@ class UpstreamFaultsAttackTest {
     }
 
     @Test
+    void anUpstreamNamedTwiceHasOneSetOfFaults() throws Exception {
+        try (TcpServer a = TcpServer.echo(); TcpServer b = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, a.address(), b.address(), a.address())
+                        .name("app").upstreamFault(a.address(), SLOW).start()) {
+            Route app = proxy.route("app");
+            assertThat(app.upstreams().get(2).faults()).containsExactly(SLOW);   // from the builder, as the first
+            app.upstream(a.address()).clearFaults();
+            // Round robin: a, b, a again. No connection to a may still be slowed.
+            for (int i = 0; i < 3; i++) {
+                try (Socket client = Sockets.connect(app.localPort())) {
+                    long millis = roundTripMillis(client);
+                    Connection connection = app.connections().get(0);
+                    assertThat(connection.faults()).as("faults of connection " + i + " to " + connection.upstream())
+                            .isEmpty();
+                    assertThat(millis).isLessThan(300);
+                }
+                await().until(() -> app.connections().isEmpty());
+            }
+            assertThat(app.upstreams()).allSatisfy(u -> assertThat(u.faults()).isEmpty());
+            assertThatCode(() -> app.addFault(SLOW)).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
     void faultsChangedOnTheUpstreamWhileBytesStreamLoseNothing() throws Exception {
         byte[] payload = new byte[6 << 20];
         new Random(11).nextBytes(payload);
