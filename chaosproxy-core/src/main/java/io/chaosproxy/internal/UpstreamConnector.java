@@ -45,6 +45,7 @@ final class UpstreamConnector {
     private volatile boolean cancelled;   // a pending lookup reads it on the resolver's thread
     private int first = -1;            // the pool index tried first
     private int considered;            // how many targets were considered so far
+    private boolean[] passed;          // by pool index: which ones
     private int attempt;               // numbers tries, so that a late lookup of an earlier one is ignored
     private boolean socketUsed;        // the upstream socket was given to a connect: the next try needs a new one
     private UpstreamTarget target;     // the try under way
@@ -106,10 +107,13 @@ final class UpstreamConnector {
         int n = pool.size();
         if (first < 0) {
             first = pool.firstChoice(seed);
+            passed = new boolean[n];
         }
         while (considered < n) {
-            UpstreamTarget next = pool.get((first + considered) % n);
+            int index = considered == 0 ? first : pool.nextChoice(first, passed);
+            passed[index] = true;
             considered++;
+            UpstreamTarget next = pool.get(index);
             UpstreamTarget.Admission admission = next.admit(loop.nanoTime());
             if (admission != UpstreamTarget.Admission.SKIPPED) {
                 if (cancelled) {
