@@ -17,8 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * once a probe succeeds. The first probe runs at start. Stops with the route.
  */
 final class HealthChecker {
-    private static final int MAX_THREADS = 4;
-
     private final RouteRuntime route;
     private final ScheduledThreadPoolExecutor executor;
     private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();   // its own: a listener on one may stop it
@@ -26,8 +24,8 @@ final class HealthChecker {
     HealthChecker(RouteRuntime route) {
         this.route = route;
         AtomicInteger count = new AtomicInteger();
-        int threads = Math.min(MAX_THREADS, route.upstreams().size());
-        this.executor = new ScheduledThreadPoolExecutor(threads, task -> {
+        // A thread per target: a probe blocks for up to its timeout, and one hanging must not delay another's.
+        this.executor = new ScheduledThreadPoolExecutor(route.upstreams().size(), task -> {
             Thread thread = new Thread(task, "chaos-proxy-health-" + route.name() + "-" + count.getAndIncrement());
             thread.setDaemon(true);
             ownThreads.add(thread);
