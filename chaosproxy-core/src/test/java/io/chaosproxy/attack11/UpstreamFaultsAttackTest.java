@@ -151,6 +151,33 @@ class UpstreamFaultsAttackTest {
         }
     }
 
+    @Test
+    void connectionFaultsOnAnUpstreamActFromItsConnectOrNotAtAll() throws Exception {
+        try (TcpServer a = TcpServer.echo(); TcpServer b = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().seed(5).route(0, a.address(), b.address()).name("app")
+                        .start()) {
+            Route app = proxy.route("app");
+            // Before the connect they come too late: neither a drop nor a connect delay acts on a's connections.
+            app.upstream(a.address()).addFault(Fault.drop(1.0)).addFault(Fault.connectDelay(Duration.ofSeconds(5)));
+            app.upstream(b.address()).addFault(Fault.maxLifetime(Duration.ofMillis(200)));
+            for (int i = 0; i < 4; i++) {
+                try (Socket client = Sockets.connect(app.localPort())) {
+                    assertThat(roundTripMillis(client)).isLessThan(2000);
+                    String upstream = app.connections().get(0).upstream();
+                    if (upstream.equals(b.address())) {
+                        assertThat(client.getInputStream().read()).as("b's connection at its max lifetime")
+                                .isEqualTo(-1);
+                    } else {
+                        assertThat(app.connections()).hasSize(1);
+                    }
+                }
+                await().until(() -> app.connections().isEmpty());
+            }
+            assertThat(app.metrics().droppedConnections()).isZero();
+            assertThat(app.upstreams()).extracting(Upstream::connectionsTotal).containsExactly(2L, 2L);
+        }
+    }
+
     private static void assertDuplicate(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOf(DuplicateException.class);
     }
