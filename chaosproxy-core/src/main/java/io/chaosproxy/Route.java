@@ -140,12 +140,12 @@ public final class Route {
     }
 
     /**
-     * Back to the faults the route started with (in one step, see {@link #setFaults}), and enabled: what a test
-     * changed at run time is undone. Live connections stay; nothing is sent to them.
+     * Back to the faults the route and its upstreams started with (in one step, see {@link #setFaults}), and
+     * enabled: what a test changed at run time is undone. Live connections stay; nothing is sent to them.
      */
     public Route restoreFaults() {
         checkOpen(this);
-        runtime.setFaults(runtime.config().faults());
+        runtime.restoreFaults();
         runtime.enable();
         return this;
     }

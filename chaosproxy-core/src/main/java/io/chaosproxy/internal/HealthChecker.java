@@ -5,6 +5,8 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,18 +17,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * once a probe succeeds. The first probe runs at start. Stops with the route.
  */
 final class HealthChecker {
-    private static final int MAX_THREADS = 4;
-
     private final RouteRuntime route;
     private final ScheduledThreadPoolExecutor executor;
+    private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();   // its own: a listener on one may stop it
 
     HealthChecker(RouteRuntime route) {
         this.route = route;
         AtomicInteger count = new AtomicInteger();
-        int threads = Math.min(MAX_THREADS, route.upstreams().size());
-        this.executor = new ScheduledThreadPoolExecutor(threads, task -> {
+        // A thread per target: a probe blocks for up to its timeout, and one hanging must not delay another's.
+        this.executor = new ScheduledThreadPoolExecutor(route.upstreams().size(), task -> {
             Thread thread = new Thread(task, "chaos-proxy-health-" + route.name() + "-" + count.getAndIncrement());
             thread.setDaemon(true);
+            ownThreads.add(thread);
             return thread;
         });
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -39,11 +41,20 @@ final class HealthChecker {
         }
     }
 
-    /** Stops probing; waits for a probe under way (its timeout at most), unless called by a probe's own thread. */
+    /**
+     * Stops probing; waits for a probe under way (its timeout at most), unless called by a probe's own thread or by
+     * an event loop.
+     */
     void stop() {
         executor.shutdownNow();   // interrupts a probe: its channel closes, the connect ends at once
-        if (Thread.currentThread().getName().startsWith("chaos-proxy-health-" + route.name() + "-")) {
-            return;   // a listener told of a health change closed the proxy: the probe returns as soon as it can
+        if (ownThreads.contains(Thread.currentThread())) {
+            // A listener told of a health change closed the proxy or removed the route: the probe returns as soon as
+            // it can. shutdownNow() interrupted this thread too; the listener's next wait must not fail for it.
+            Thread.interrupted();
+            return;
+        }
+        if (Engine.onAnyLoop()) {
+            return;   // a listener on a loop: a probe's thread may be in a listener waiting for that loop
         }
         try {
             executor.awaitTermination(route.config().pool().healthTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);

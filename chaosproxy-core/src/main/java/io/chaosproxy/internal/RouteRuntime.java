@@ -318,6 +318,20 @@ public final class RouteRuntime implements IoHandler {
         applyFaults();
     }
 
+    /**
+     * Back to the faults the route was configured with, its upstreams' too, in one step (see {@link #setFaults}):
+     * nothing changed at run time is left, and no fault moved between the route and an upstream clashes.
+     */
+    public void restoreFaults() {
+        synchronized (lock) {
+            faults = config.faults();
+            for (UpstreamTarget target : pool.targets()) {
+                target.faults(config.upstreamFaults().getOrDefault(target.address().text(), List.of()));
+            }
+        }
+        applyFaults();
+    }
+
     /** The faults a connection to {@code target} follows: the route's, then the target's; the route's before one. */
     List<Fault> faultsFor(UpstreamTarget target) {
         List<Fault> routeFaults = faults;
@@ -337,6 +351,7 @@ public final class RouteRuntime implements IoHandler {
     /**
      * Changes the faults of one upstream in one step: {@code change} maps its current list to the next, under the
      * route's fault lock (so two changes never lose one another); its live connections follow, as for the route's.
+     * An upstream the route names twice has one list, as the builder gave it: both places change.
      *
      * @throws io.chaosproxy.DuplicateException when two faults share a name, or one has the name of a route fault
      */
@@ -349,7 +364,11 @@ public final class RouteRuntime implements IoHandler {
             for (Fault fault : next) {
                 RouteRules.checkNewFault(config.name(), faults, fault);
             }
-            target.faults(next);
+            for (UpstreamTarget same : pool.targets()) {
+                if (same.address().text().equals(target.address().text())) {
+                    same.faults(next);
+                }
+            }
         }
         applyFaults();
     }

@@ -46,9 +46,11 @@ final class UpstreamConnector {
     private volatile boolean cancelled;   // a pending lookup reads it on the resolver's thread
     private int first = -1;            // the pool index tried first
     private int considered;            // how many targets were considered so far
+    private boolean[] passed;          // by pool index: which ones
     private int attempt;               // numbers tries, so that a late lookup of an earlier one is ignored
     private boolean socketUsed;        // the upstream socket was given to a connect: the next try needs a new one
     private UpstreamTarget target;     // the try under way
+    private boolean trial;             // the try under way is its target's circuit-breaker trial
     private List<String> tried;        // made at the first failure
 
     UpstreamConnector(RouteRuntime route, EventLoop loop, Endpoint upstream, IoHandler handler, Listener listener,
@@ -92,7 +94,7 @@ final class UpstreamConnector {
             loop.cancel(timer);
         }
         if (target != null) {
-            target.attemptAbandoned(loop.nanoTime());
+            target.attemptAbandoned(loop.nanoTime(), trial);
             target = null;
         }
     }
@@ -106,18 +108,25 @@ final class UpstreamConnector {
         int n = pool.size();
         if (first < 0) {
             first = pool.firstChoice(seed);
+            passed = n > 1 ? new boolean[n] : null;   // a route of one upstream allocates nothing for it
         }
         while (considered < n) {
-            UpstreamTarget next = pool.get((first + considered) % n);
+            int index = considered == 0 ? first : pool.nextChoice(first, passed);
+            if (passed != null) {
+                passed[index] = true;
+            }
             considered++;
-            if (next.admit(loop.nanoTime())) {
+            UpstreamTarget next = pool.get(index);
+            UpstreamTarget.Admission admission = next.admit(loop.nanoTime());
+            if (admission != UpstreamTarget.Admission.SKIPPED) {
                 if (cancelled) {
                     // A listener told of the breaker's trial closed the connection: the trial is given back.
                     next.attempting();
-                    next.attemptAbandoned(loop.nanoTime());
+                    next.attemptAbandoned(loop.nanoTime(), admission == UpstreamTarget.Admission.TRIAL);
                     return;
                 }
-                if (!takeIdle(next)) {
+                trial = admission == UpstreamTarget.Admission.TRIAL;
+                if (trial || !takeIdle(next)) {   // a trial is a real connect, never an idle connection
                     attempt(next);
                 }
                 return;
@@ -244,7 +253,7 @@ final class UpstreamConnector {
         UpstreamTarget failedTarget = target;
         target = null;
         upstream.want(SelectionKey.OP_CONNECT, false);
-        failedTarget.connectFailed(loop.nanoTime());
+        failedTarget.connectFailed(loop.nanoTime(), trial);
         if (tried == null) {
             tried = new ArrayList<>(2);
         }

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A route's upstreams, in declaration order, and where each new connection starts trying them. A connection tries
- * from its first choice on, in declaration order and round the end, each target once (see
- * {@link UpstreamConnector}). Any thread.
+ * from its first choice on, each target once (see {@link UpstreamConnector}): in declaration order and round the
+ * end, or for least connections the least loaded left. Any thread.
  */
 final class UpstreamPool {
     private final List<UpstreamTarget> targets;
@@ -41,17 +41,43 @@ final class UpstreamPool {
             case ROUND_ROBIN -> (int) Math.floorMod(turn.getAndIncrement(), (long) n);
             // From the connection's seed, which follows accept order: the same proxy seed gives the same picks.
             case RANDOM -> (int) Math.floorMod(mix(connectionSeed), (long) n);
-            case LEAST_CONNECTIONS -> leastConnections(n);
+            case LEAST_CONNECTIONS -> leastConnections((int) Math.floorMod(turn.getAndIncrement(), (long) n), null);
         };
     }
 
-    /** The usable-looking target with the fewest open connections, ties broken round robin. */
-    private int leastConnections(int n) {
-        int start = (int) Math.floorMod(turn.getAndIncrement(), (long) n);
-        int best = start;
+    /**
+     * The index of the target a connection tries next, once it has considered its first choice {@code first} and
+     * the others marked in {@code considered} (at least one is left): the next one in declaration order, round the
+     * end; for least connections, the least loaded of those left, so that a dead target's turns spread too.
+     */
+    int nextChoice(int first, boolean[] considered) {
+        if (balancing == Balancing.LEAST_CONNECTIONS) {
+            return leastConnections(first, considered);
+        }
+        int n = targets.size();
+        int next = first;
+        while (considered[next]) {
+            next = (next + 1) % n;
+        }
+        return next;
+    }
+
+    /**
+     * The usable-looking target with the fewest open connections, ties broken in order from {@code start}; those
+     * marked in {@code skip} (when given) left out.
+     */
+    private int leastConnections(int start, boolean[] skip) {
+        int n = targets.size();
+        int best = -1;
         int bestActive = Integer.MAX_VALUE;
         for (int k = 0; k < n; k++) {
             int i = (start + k) % n;
+            if (skip != null && skip[i]) {
+                continue;
+            }
+            if (best < 0) {
+                best = i;   // every one left unusable: this one is considered (and skipped) first
+            }
             UpstreamTarget target = targets.get(i);
             if (!target.healthy() || target.breakerOpen()) {
                 continue;

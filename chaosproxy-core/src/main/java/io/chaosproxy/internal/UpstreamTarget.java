@@ -20,6 +20,9 @@ public final class UpstreamTarget {
 
     enum Breaker { CLOSED, OPEN, HALF_OPEN }
 
+    /** What {@link #admit} decided: skip the target, try it, or try it as the breaker's one trial. */
+    enum Admission { SKIPPED, ADMITTED, TRIAL }
+
     private final String route;
     private final int index;
     private final HostPort address;
@@ -67,35 +70,31 @@ public final class UpstreamTarget {
      * Whether a new connection may try this target now: healthy, and its breaker closed, or open with the cool-down
      * over, in which case this caller's connect is the one trial (and no other is admitted until it ends).
      */
-    boolean admit(long nowNanos) {
+    Admission admit(long nowNanos) {
         if (!healthy) {
-            return false;
+            return Admission.SKIPPED;
         }
         if (!settings.hasBreaker()) {
-            return true;
+            return Admission.ADMITTED;
         }
-        boolean trial;
         synchronized (this) {
             switch (breaker) {
                 case CLOSED -> {
-                    return true;
+                    return Admission.ADMITTED;
                 }
                 case HALF_OPEN -> {
-                    return false;   // a trial is under way
+                    return Admission.SKIPPED;   // a trial is under way
                 }
                 default -> {
                     if (nowNanos - openUntilNanos < 0) {
-                        return false;
+                        return Admission.SKIPPED;
                     }
                     breaker = Breaker.HALF_OPEN;
-                    trial = true;
                 }
             }
         }
-        if (trial) {
-            breakerChanged("half_open");
-        }
-        return true;
+        breakerChanged("half_open");
+        return Admission.TRIAL;
     }
 
     /** A connect to this target begins: it counts as active until it fails or its connection closes. */
@@ -118,8 +117,11 @@ public final class UpstreamTarget {
         }
     }
 
-    /** A connect failed: the breaker counts it, and may open. */
-    void connectFailed(long nowNanos) {
+    /**
+     * A connect failed: the breaker counts it, and may open. Only the trial's failure reopens a half-open breaker:
+     * a connect begun before the breaker opened says nothing about the target now.
+     */
+    void connectFailed(long nowNanos, boolean trial) {
         active.decrementAndGet();
         failures.increment();
         if (!settings.hasBreaker()) {
@@ -128,7 +130,7 @@ public final class UpstreamTarget {
         boolean opened = false;
         synchronized (this) {
             consecutiveFailures++;
-            if (breaker == Breaker.HALF_OPEN
+            if ((breaker == Breaker.HALF_OPEN && trial)
                     || (breaker == Breaker.CLOSED && consecutiveFailures >= settings.breakerFailures())) {
                 breaker = Breaker.OPEN;
                 openUntilNanos = nowNanos + settings.breakerCooldown().toNanos();
@@ -143,13 +145,13 @@ public final class UpstreamTarget {
 
     /**
      * A connect to this target ended with neither answer (its client left first): a trial it was gives way to the
-     * next one, at once, so that the breaker never stays half open.
+     * next one, at once, so that the breaker never stays half open. Any other connect leaves the trial under way.
      */
-    void attemptAbandoned(long nowNanos) {
+    void attemptAbandoned(long nowNanos, boolean trial) {
         active.decrementAndGet();
         boolean reopened = false;
         synchronized (this) {
-            if (breaker == Breaker.HALF_OPEN) {
+            if (breaker == Breaker.HALF_OPEN && trial) {
                 breaker = Breaker.OPEN;
                 openUntilNanos = nowNanos;
                 reopened = true;
