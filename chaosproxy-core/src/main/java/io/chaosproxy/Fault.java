@@ -3,6 +3,7 @@ package io.chaosproxy;
 import io.chaosproxy.fault.Bandwidth;
 import io.chaosproxy.fault.ConnectDelay;
 import io.chaosproxy.fault.Corrupt;
+import io.chaosproxy.fault.CorruptMode;
 import io.chaosproxy.fault.Drop;
 import io.chaosproxy.fault.DropMode;
 import io.chaosproxy.fault.Envelope;
@@ -122,9 +123,12 @@ public interface Fault {
         return new LimitData(bytes, Envelope.DEFAULT);
     }
 
-    /** With {@code probability} per chunk, replaces a byte of it with a different, random one. */
+    /**
+     * With {@code probability} per chunk, replaces a byte of it with a different, random one; or, with
+     * {@link Corrupt#inserting()}, sends random bytes before it, as Trixter does.
+     */
     static Corrupt corrupt(double probability) {
-        return new Corrupt(probability, Envelope.DEFAULT);
+        return new Corrupt(probability, CorruptMode.REPLACE, Envelope.DEFAULT);
     }
 
     /** With {@code probability} per chunk, aborts the connection with an RST to both sides. */
