@@ -11,6 +11,8 @@ import io.chaosproxy.fault.Latency;
 import io.chaosproxy.fault.LimitData;
 import io.chaosproxy.fault.Loss;
 import io.chaosproxy.fault.MaxLifetime;
+import io.chaosproxy.fault.Noop;
+import io.chaosproxy.fault.PacketLoss;
 import io.chaosproxy.fault.ResetPeer;
 import io.chaosproxy.fault.Slicer;
 import io.chaosproxy.fault.SlowClose;
@@ -152,6 +154,20 @@ public interface Fault {
      */
     static Loss loss(double probability) {
         return new Loss(probability, Loss.DEFAULT_RETRANSMIT_DELAY, Envelope.DEFAULT);
+    }
+
+    /**
+     * Toxiproxy's {@code packet_loss}: with {@code lossRate} per chunk, that chunk's bytes are dropped and the stream
+     * has a gap (more likely right after a drop: {@link PacketLoss#correlation}). {@link #loss} is what packet loss
+     * does to a real TCP connection, which never loses a byte.
+     */
+    static PacketLoss packetLoss(double lossRate) {
+        return new PacketLoss(lossRate, 0.0, Envelope.DEFAULT);
+    }
+
+    /** Toxiproxy's {@code noop}: a fault that does nothing. */
+    static Noop noop() {
+        return new Noop(Envelope.DEFAULT);
     }
 
     /** With {@code probability}, a new connection is dropped before the upstream is contacted (close by default). */
