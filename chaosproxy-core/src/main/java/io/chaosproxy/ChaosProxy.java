@@ -1,6 +1,7 @@
 package io.chaosproxy;
 
 import io.chaosproxy.spi.Check;
+import io.chaosproxy.spi.Chunk;
 import io.chaosproxy.internal.Engine;
 import io.chaosproxy.internal.EngineSettings;
 import io.chaosproxy.internal.ProxyShutdown;
@@ -294,7 +295,7 @@ public final class ChaosProxy implements AutoCloseable {
     public static final class Builder {
         static final int DEFAULT_BACKLOG = 1024;
         static final int DEFAULT_HIGH_WATER_MARK = 4 << 20;
-        static final int CHUNK_SIZE = 64 * 1024;
+        static final int CHUNK_SIZE = Chunk.MAX_SIZE;
 
         /**
          * The highest {@link #highWaterMark}: 1 GiB. The mark holds for each direction of each connection, so a

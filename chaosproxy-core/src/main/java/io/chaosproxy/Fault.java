@@ -3,6 +3,7 @@ package io.chaosproxy;
 import io.chaosproxy.fault.Bandwidth;
 import io.chaosproxy.fault.ConnectDelay;
 import io.chaosproxy.fault.Corrupt;
+import io.chaosproxy.fault.CorruptMode;
 import io.chaosproxy.fault.Drop;
 import io.chaosproxy.fault.DropMode;
 import io.chaosproxy.fault.Envelope;
@@ -10,6 +11,8 @@ import io.chaosproxy.fault.Latency;
 import io.chaosproxy.fault.LimitData;
 import io.chaosproxy.fault.Loss;
 import io.chaosproxy.fault.MaxLifetime;
+import io.chaosproxy.fault.Noop;
+import io.chaosproxy.fault.PacketLoss;
 import io.chaosproxy.fault.ResetPeer;
 import io.chaosproxy.fault.Slicer;
 import io.chaosproxy.fault.SlowClose;
@@ -122,9 +125,12 @@ public interface Fault {
         return new LimitData(bytes, Envelope.DEFAULT);
     }
 
-    /** With {@code probability} per chunk, replaces a byte of it with a different, random one. */
+    /**
+     * With {@code probability} per chunk, replaces a byte of it with a different, random one; or, with
+     * {@link Corrupt#inserting()}, sends random bytes before it, as Trixter does.
+     */
     static Corrupt corrupt(double probability) {
-        return new Corrupt(probability, Envelope.DEFAULT);
+        return new Corrupt(probability, CorruptMode.REPLACE, Envelope.DEFAULT);
     }
 
     /** With {@code probability} per chunk, aborts the connection with an RST to both sides. */
@@ -148,6 +154,20 @@ public interface Fault {
      */
     static Loss loss(double probability) {
         return new Loss(probability, Loss.DEFAULT_RETRANSMIT_DELAY, Envelope.DEFAULT);
+    }
+
+    /**
+     * Toxiproxy's {@code packet_loss}: with {@code lossRate} per chunk, that chunk's bytes are dropped and the stream
+     * has a gap (more likely right after a drop: {@link PacketLoss#correlation}). {@link #loss} is what packet loss
+     * does to a real TCP connection, which never loses a byte.
+     */
+    static PacketLoss packetLoss(double lossRate) {
+        return new PacketLoss(lossRate, 0.0, Envelope.DEFAULT);
+    }
+
+    /** Toxiproxy's {@code noop}: a fault that does nothing. */
+    static Noop noop() {
+        return new Noop(Envelope.DEFAULT);
     }
 
     /** With {@code probability}, a new connection is dropped before the upstream is contacted (close by default). */

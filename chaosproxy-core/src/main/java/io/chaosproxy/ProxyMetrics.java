@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * @param peakPipeBufferedBytes the most memory one direction of one connection has held at once; backpressure
  *                              keeps it at or below the proxy's high-water mark plus 256 KiB with one fault in
  *                              that direction, and 128 KiB more for each further fault
- * @param bytesCorrupted        bytes changed by faults (corrupt, or a fault of your own through StageContext.bytesChanged)
+ * @param bytesCorrupted        bytes changed or inserted by faults (corrupt in either mode, or a fault of your own
+ *                              through StageContext.bytesChanged)
  * @param faultsInjected        how often each fault type acted, by type
  * @param upstreamFailures      failed upstream connects by kind: {@code refused}, {@code timeout}, ...
  * @param uptime                since the proxy started

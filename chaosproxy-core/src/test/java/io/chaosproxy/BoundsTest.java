@@ -75,7 +75,7 @@ class BoundsTest {
     @Test
     void slicerSizesStayWithin64MiB() {
         assertThat(Slicer.MAX_SIZE).isEqualTo(64 << 20);
-        assertThatCode(() -> Fault.slicer(Slicer.MAX_SIZE, Slicer.MAX_SIZE - 1, Duration.ZERO))
+        assertThatCode(() -> Fault.slicer(Slicer.MAX_SIZE, Slicer.MAX_SIZE, Duration.ZERO))
                 .doesNotThrowAnyException();
         assertThatThrownBy(() -> Fault.slicer(Slicer.MAX_SIZE + 1, 0, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -84,9 +84,15 @@ class BoundsTest {
         assertThatThrownBy(() -> Fault.slicer(Integer.MAX_VALUE, Integer.MAX_VALUE - 1, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("slicer averageSize 2147483647 bytes is too large; at most 67108864 bytes");
-        assertThatThrownBy(() -> Fault.slicer(100, 100, Duration.ZERO))
+        // A variation up to and past the average is Toxiproxy's to give (its node client's own test: 1000 ± 1000).
+        assertThatCode(() -> Fault.slicer(1000, 1000, Duration.ZERO)).doesNotThrowAnyException();
+        assertThatCode(() -> Fault.slicer(1, Slicer.MAX_SIZE, Duration.ZERO)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> Fault.slicer(1, Slicer.MAX_SIZE + 1, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("slicer sizeVariation 100 is outside 0..99; it must be smaller than averageSize");
+                .hasMessage("slicer sizeVariation 67108865 bytes is too large; at most 67108864 bytes");
+        assertThatThrownBy(() -> Fault.slicer(100, -1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("slicer sizeVariation -1 is negative; use 0 or more");
     }
 
     @Test

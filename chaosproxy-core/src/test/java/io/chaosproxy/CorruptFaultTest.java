@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -73,6 +76,49 @@ class CorruptFaultTest {
             assertThat(proxy.metrics().bytesCorrupted()).isZero();
             assertThat(proxy.metrics().faultsInjected()).doesNotContainKey("corrupt");
         }
+    }
+
+    @Test
+    void insertingSendsCountedRandomBytesAndEveryByteOfTheDataStillArrivesInOrder() throws Exception {
+        byte[] data = payload(14, SIZE);
+        List<String> inserted = new CopyOnWriteArrayList<>();
+        try (TcpServer upstream = FaultTestSupport.sender(data, true);
+                ChaosProxy proxy = ChaosProxy.builder().seed(42)
+                        .listener(event -> {
+                            if (event instanceof ChaosEvent.FaultInjected injected) {
+                                inserted.add(injected.detail());
+                            }
+                        })
+                        .route(0, upstream.address()).fault(Fault.corrupt(1.0).inserting()).start()) {
+            byte[] received;
+            try (Socket client = Sockets.connect(proxy.routes().get(0))) {
+                received = client.getInputStream().readAllBytes();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.metrics().activeConnections() == 0);
+
+            long counted = proxy.metrics().bytesCorrupted();
+            assertThat(counted).isPositive();
+            assertThat(received).hasSize(SIZE + (int) counted);
+            assertThat(isSubsequence(data, received)).as("the data, in order, among the inserted bytes").isTrue();
+            assertThat(Arrays.copyOf(received, 16)).as("random bytes come first").isNotEqualTo(Arrays.copyOf(data, 16));
+            await().atMost(Duration.ofSeconds(5)).until(() -> inserted.size()
+                    == proxy.metrics().faultsInjected().getOrDefault("corrupt", 0L));
+            assertThat(inserted).allMatch(detail -> detail.matches("bytes=\\d+ inserted"));
+            assertThat(inserted.stream().mapToLong(detail -> Long.parseLong(detail.replaceAll("\\D", ""))).sum())
+                    .as("inserted bytes reported").isEqualTo(counted);
+            assertThat(proxy.metrics().bytesDownstream()).isEqualTo(received.length);
+        }
+    }
+
+    /** Whether every byte of {@code data} is in {@code stream}, in order (the rest of the stream left out). */
+    private static boolean isSubsequence(byte[] data, byte[] stream) {
+        int matched = 0;
+        for (int i = 0; i < stream.length && matched < data.length; i++) {
+            if (stream[i] == data[matched]) {
+                matched++;
+            }
+        }
+        return matched == data.length;
     }
 
     private static long differingBytes(byte[] expected, byte[] actual) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Only {@code corrupt} may change a byte. Every fault, applied both ways with settings under which it lets the
+ * Only {@code corrupt} may change a byte, and only {@code packet_loss} drop one. Every fault, applied both ways with settings under which it lets the
  * connection live, delivers the client's bytes to the upstream and the echo back unchanged, by SHA-256.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -31,11 +31,15 @@ class EveryFaultKeepsBytesTest {
                 Fault.slowClose(Duration.ofMillis(50)),
                 Fault.limitData(SIZE + 1),
                 Fault.corrupt(0.0),
+                Fault.corrupt(0.0).inserting(),
+                Fault.slicer(100, 1000, Duration.ZERO),
                 Fault.terminate(0.0),
                 Fault.maxLifetime(Duration.ofSeconds(30)),
                 Fault.connectDelay(Duration.ofMillis(50)),
                 Fault.loss(0.05).retransmitDelay(Duration.ofMillis(1)),
-                Fault.drop(0.0).mode(DropMode.RESET))
+                Fault.drop(0.0).mode(DropMode.RESET),
+                Fault.packetLoss(0.0).correlation(1.0),
+                Fault.noop())
                 .map(fault -> fault.direction(Direction.BOTH));
     }
 

@@ -37,8 +37,8 @@ class FaultTableTest {
             }
             table.append("| `").append(type.name()).append("` | ")
                     .append(type.actsOnConnection() ? "connection" : "data").append(" | ")
-                    .append(String.join(", ", ours)).append(" | ")
-                    .append(String.join(", ", theirs)).append(" |\n");
+                    .append(ours.isEmpty() ? "none" : String.join(", ", ours)).append(" | ")
+                    .append(theirs.isEmpty() ? "none" : String.join(", ", theirs)).append(" |\n");
         }
         return table.toString();
     }

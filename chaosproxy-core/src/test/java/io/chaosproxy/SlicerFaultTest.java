@@ -51,6 +51,24 @@ class SlicerFaultTest {
     }
 
     @Test
+    void aVariationAsLargeAsTheAverageIsTakenAsToxiproxyTakesIt() throws Exception {
+        // toxiproxy-node-client's own test adds average_size 1000, size_variation 1000: slices of 1..2000 bytes.
+        byte[] message = randomBytes(20_000);
+        try (TcpServer upstream = writesOnce(message);
+                ChaosProxy proxy = ChaosProxy.builder().seed(SEED).route(0, upstream.address())
+                        .slicer(1000, 1000, Duration.ofMillis(25)).start();
+                Socket client = Sockets.connect(proxy.routes().get(0))) {
+            Reads reads = readAll(client.getInputStream());
+            assertThat(reads.bytes).isEqualTo(message);
+            // At least ten slices (20000 / 2000), 25 ms apart: only a client stalled for 25 ms would merge two.
+            assertThat(reads.count).isGreaterThanOrEqualTo(6);
+            assertThat(reads.largest).isLessThanOrEqualTo(4000);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(reads.lastNanos - reads.firstNanos))
+                    .isGreaterThanOrEqualTo(9 * 25);
+        }
+    }
+
+    @Test
     void bytesPassUnchangedThroughASlicerWithoutDelay() throws Exception {
         byte[] data = randomBytes(2 << 20);
         try (TcpServer upstream = writesOnce(data);

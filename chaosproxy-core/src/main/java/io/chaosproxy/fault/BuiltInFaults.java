@@ -17,6 +17,7 @@ public final class BuiltInFaults implements FaultTypeProvider {
     @Override
     public List<FaultType<?>> faultTypes() {
         return List.of(Latency.TYPE, Bandwidth.TYPE, SlowClose.TYPE, Timeout.TYPE, ResetPeer.TYPE, Slicer.TYPE,
-                LimitData.TYPE, Corrupt.TYPE, Terminate.TYPE, Loss.TYPE, MaxLifetime.TYPE, ConnectDelay.TYPE, Drop.TYPE);
+                LimitData.TYPE, PacketLoss.TYPE, Noop.TYPE, Corrupt.TYPE, Terminate.TYPE, Loss.TYPE, MaxLifetime.TYPE,
+                ConnectDelay.TYPE, Drop.TYPE);
     }
 }

@@ -10,16 +10,18 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Cuts each chunk into slices of {@code averageSize ± sizeVariation} bytes (uniform) and sends them
- * {@code delay} apart: exposes code that assumes one read returns one whole message.
+ * Cuts each chunk into slices of {@code averageSize ± sizeVariation} bytes (uniform, and at least 1) and sends
+ * them {@code delay} apart: exposes code that assumes one read returns one whole message. A variation as large as
+ * the average or larger is allowed, as Toxiproxy allows it: slices are then 1 to {@code averageSize +
+ * sizeVariation} bytes (Toxiproxy's slicer panics when the variation exceeds the average).
  *
  * @param averageSize bytes, 1..{@link #MAX_SIZE} (64 MiB)
- * @param sizeVariation bytes, 0..averageSize-1
+ * @param sizeVariation bytes, 0..{@link #MAX_SIZE}
  * @param delay between two slices; 0..{@link Fault#MAX_DURATION}
  */
 public record Slicer(int averageSize, int sizeVariation, Duration delay, Envelope envelope) implements Fault {
     /**
-     * The largest average size (and so variation): 64 MiB. The proxy reads at most a few hundred KiB at once,
+     * The largest average size and variation: 64 MiB. The proxy reads at most a few hundred KiB at once,
      * so larger slices would only ever pass whole chunks; and {@code averageSize + sizeVariation} stays far
      * from {@code Integer.MAX_VALUE}.
      */
@@ -38,10 +40,8 @@ public record Slicer(int averageSize, int sizeVariation, Duration delay, Envelop
     public Slicer {
         Check.positive("slicer averageSize", averageSize);
         Check.atMost("slicer averageSize", averageSize, MAX_SIZE, "bytes");
-        if (sizeVariation < 0 || sizeVariation >= averageSize) {
-            throw new IllegalArgumentException("slicer sizeVariation " + sizeVariation + " is outside 0.."
-                    + (averageSize - 1) + "; it must be smaller than averageSize");
-        }
+        Check.notNegative("slicer sizeVariation", sizeVariation);
+        Check.atMost("slicer sizeVariation", sizeVariation, MAX_SIZE, "bytes");
         Check.notNegative("slicer delay", delay);
         Objects.requireNonNull(envelope, "envelope");
     }

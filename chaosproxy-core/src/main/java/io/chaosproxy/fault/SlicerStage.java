@@ -8,6 +8,8 @@ import io.chaosproxy.spi.StageTimer;
 /** Applies one {@link Slicer} to one direction of one connection: one slice now, the next after the delay. */
 final class SlicerStage implements Stage {
     private final Slicer fault;
+    private final int smallest;   // a variation past the average would give empty or negative slices
+    private final int largest;
     private final long delayNanos;
     private final StageContext context;
     private final StageTimer timer;
@@ -15,6 +17,8 @@ final class SlicerStage implements Stage {
 
     SlicerStage(Slicer fault, StageContext context) {
         this.fault = fault;
+        this.smallest = Math.max(1, fault.averageSize() - fault.sizeVariation());
+        this.largest = fault.averageSize() + fault.sizeVariation();
         this.delayNanos = fault.delay().toNanos();
         this.context = context;
         this.timer = context.newTimer(this::sendSlice);
@@ -36,8 +40,7 @@ final class SlicerStage implements Stage {
     private void sendSlice() {
         Chunk head;
         while ((head = context.peekHeld()) != null) {
-            int variation = fault.sizeVariation();
-            int size = fault.averageSize() + (variation == 0 ? 0 : context.random().nextInt(-variation, variation + 1));
+            int size = smallest == largest ? smallest : context.random().nextInt(smallest, largest + 1);
             if (head.isEnd() || size >= head.size()) {
                 context.forward(context.pollHeld());
             } else if (!context.hasRoomToSplit()) {

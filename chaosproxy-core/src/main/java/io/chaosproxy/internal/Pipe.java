@@ -18,9 +18,9 @@ import java.util.SplittableRandom;
  * bytes in them) it stops reading from the source; at or below the low-water mark it reads again, so a slow reader
  * never makes the proxy's memory grow. Small reads are moved into buffers that fit them, and small pieces waiting
  * for a blocked sink are merged ({@link Outbound}), so a stream of tiny messages cannot pin a large buffer each.
- * Stages that cut chunks into pieces add memory without reading, within their {@link SplitRoom}. One direction of
- * one connection therefore pins at most the high-water mark plus 128 KiB per stage plus two chunks (256 KiB with
- * one fault). Loop thread only.
+ * Stages that cut chunks into pieces or add bytes take memory without reading, within their {@link SplitRoom}.
+ * One direction of one connection therefore pins at most the high-water mark plus 128 KiB per stage plus two
+ * chunks (256 KiB with one fault). Loop thread only.
  */
 final class Pipe {
     private static final int MAX_READS_PER_TURN = 16;   // then let the loop's other channels have a turn
@@ -250,6 +250,19 @@ final class Pipe {
         head.arrivedNanos = chunk.arrivedNanos;
         addPinned(head.pinnedBytes());
         return head;
+    }
+
+    /**
+     * A new chunk holding a copy of {@code bytes}, arrived now: bytes a stage adds to the stream. They count as
+     * read, so that writing them (or discarding them) balances.
+     */
+    PooledChunk newChunk(ByteBuffer bytes) {
+        PooledChunk chunk = pool.acquireFor(bytes.remaining());
+        chunk.data.put(bytes.duplicate()).flip();
+        chunk.arrivedNanos = loop.nanoTime();
+        addPinned(chunk.pinnedBytes());
+        addData(chunk.size());
+        return chunk;
     }
 
     void discard(PooledChunk chunk) {

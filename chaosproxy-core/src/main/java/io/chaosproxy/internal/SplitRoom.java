@@ -4,10 +4,10 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 
 /**
- * The memory that stages cutting chunks into pieces (slicer, bandwidth) may add to one pipe without reading. A
- * stage may cut only while the pipe pins less than the high-water mark plus two chunks times its place in the
- * chain, which is more than reading and the stages before it can reach; past that it waits here until the pipe
- * drains. So a stage that cuts the pieces of another (two slicers, a bandwidth behind a slicer) can always go on
+ * The memory that stages cutting chunks into pieces (slicer, bandwidth) or adding new bytes (StageContext.newChunk) may
+ * add to one pipe without reading. A stage may cut only while the pipe pins less than the high-water mark plus
+ * two chunks times its place in the chain, which is more than reading and the stages before it can reach; past
+ * that it waits here until the pipe drains. So a stage that cuts the pieces of another (two slicers, a bandwidth behind a slicer) can always go on
  * while the one above it waits, and the chain never stalls with all its memory in waiting stages. Loop thread only.
  */
 final class SplitRoom {

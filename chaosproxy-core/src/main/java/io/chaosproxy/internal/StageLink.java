@@ -4,6 +4,7 @@ import io.chaosproxy.Fault;
 import io.chaosproxy.spi.Chunk;
 import io.chaosproxy.spi.Stage;
 import io.chaosproxy.spi.StageContext;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 
@@ -159,6 +160,15 @@ final class StageLink extends FaultLink implements StageContext {
             throw new IllegalArgumentException("split of " + bytes + " bytes off a chunk of " + chunk.size());
         }
         return pipe.split(PooledChunk.of(chunk), bytes);
+    }
+
+    @Override
+    public Chunk newChunk(ByteBuffer bytes) {
+        int size = bytes.remaining();
+        if (size <= 0 || size > Chunk.MAX_SIZE) {
+            throw new IllegalArgumentException("new chunk of " + size + " bytes; 1.." + Chunk.MAX_SIZE + " allowed");
+        }
+        return pipe.newChunk(bytes);
     }
 
     @Override

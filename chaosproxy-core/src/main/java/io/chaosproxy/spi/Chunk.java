@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
  */
 public interface Chunk {
 
+    /** The most bytes one chunk carries: 64 KiB, what the proxy reads at once. */
+    int MAX_SIZE = 64 * 1024;
+
     /** The bytes still to be forwarded, between position and limit. */
     ByteBuffer data();
 

@@ -1,10 +1,12 @@
 package io.chaosproxy.spi;
 
+import java.nio.ByteBuffer;
+
 /**
  * What a {@link Stage} may do to the stream it sits in and to its connection: pass chunks on now or later, hold
- * them, split them, pause the source, end the stream, close or reset the connection, and report what it injected.
- * The context owns every chunk it delays or holds and keeps them in order: when the stage is removed they move
- * on, in order, so no fault loses bytes it was not asked to lose. Loop thread only.
+ * them, split them, add new ones, pause the source, end the stream, close or reset the connection, and report
+ * what it injected. The context owns every chunk it delays or holds and keeps them in order: when the stage is
+ * removed they move on, in order, so no fault loses bytes it was not asked to lose. Loop thread only.
  */
 public interface StageContext extends FaultContext {
 
@@ -33,15 +35,27 @@ public interface StageContext extends FaultContext {
     Chunk split(Chunk chunk, int bytes);
 
     /**
-     * Whether the direction has room for {@link #split}. Without it, hold what is left and call
-     * {@link #whenRoomToSplit}: the proxy's memory bound counts on it.
+     * A new chunk carrying a copy of {@code bytes} (from position to limit, which stay as they are), arrived now:
+     * for a fault that adds bytes the source never sent. The stage owns it, as one it was given. Takes new memory:
+     * ask {@link #hasRoomToSplit()} first.
+     *
+     * @throws IllegalArgumentException for no bytes, or more than {@link Chunk#MAX_SIZE}
+     */
+    Chunk newChunk(ByteBuffer bytes);
+
+    /**
+     * Whether the direction has room for {@link #split} or {@link #newChunk}. Without it, hold what is left and
+     * call {@link #whenRoomToSplit}: the proxy's memory bound counts on it.
      */
     boolean hasRoomToSplit();
 
     /** Runs {@code action} on the loop once there is room to split again (unless the stage is gone by then). */
     void whenRoomToSplit(Runnable action);
 
-    /** Drops the chunk's bytes: only for faults that cut the stream anyway. */
+    /**
+     * Drops the chunk's bytes: for faults that cut the stream anyway, or whose point is a gap in it
+     * ({@code packet_loss}).
+     */
     void discard(Chunk chunk);
 
     /** Stops reading from this direction's source until {@link #resumeSource} or the stage's removal. */
@@ -62,6 +76,6 @@ public interface StageContext extends FaultContext {
      */
     void cut(String reason);
 
-    /** Counts bytes the fault changed (corruption). */
+    /** Counts bytes the fault changed or added (corruption): {@code ProxyMetrics.bytesCorrupted}. */
     void bytesChanged(int count);
 }

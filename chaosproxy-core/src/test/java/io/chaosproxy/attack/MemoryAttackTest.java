@@ -44,6 +44,9 @@ class MemoryAttackTest {
                 Arguments.of("timeout 0", List.of(Fault.timeout(Duration.ZERO)), 65536),
                 Arguments.of("limitData huge", List.of(Fault.limitData(1L << 40)), 1000),
                 Arguments.of("corrupt 1.0", List.of(Fault.corrupt(1.0)), 17000),
+                // Up to 16 KiB of new bytes before every chunk: memory the source never filled.
+                Arguments.of("corrupt 1.0 inserting", List.of(Fault.corrupt(1.0).inserting()), 17000),
+                Arguments.of("corrupt 1.0 inserting, 1-byte writes", List.of(Fault.corrupt(1.0).inserting()), 1),
                 // Chains: pieces cut by one stage and held by the next are never merged (only the outbound
                 // queue merges), so each keeps a buffer of its own.
                 Arguments.of("slicer 65 then latency 30s", List.of(Fault.slicer(65, 0, Duration.ZERO),

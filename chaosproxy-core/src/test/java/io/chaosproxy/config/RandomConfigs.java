@@ -33,7 +33,7 @@ final class RandomConfigs {
             "lifetimeMs", "reset", "retransmit_delay", "retransmit_delay_ms", "mode", "localPorts", "upstreams",
             "balancing", "healthCheck", "interval", "circuitBreaker", "failures", "coolDown", "maxConnections",
             "connectionRate", "keepAlive", "preconnect", "upstreamFaults", "Apps", "apps", "Name", "Ports",
-            "targets");
+            "targets", "loss_rate", "correlation");
     private static final List<Object> NUMBERS = List.of(0, 1, -1, 0.5, 1.0, -0.0, 1.0000001, 65535, 65536,
             Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE / 1000 + 1,
             BigInteger.TWO.pow(64), BigInteger.TEN.pow(40).negate(), 8796093022207L, 8796093022208L, 1e308,
@@ -44,6 +44,7 @@ final class RandomConfigs {
             "99999999999999999999h",
             "1.00000000000000000000001s", "");
     private static final List<String> STRINGS = List.of("", " ", "latency", "both", "sideways", "reset", "hang",
+            "packet_loss", "noop", "insert",
             "127.0.0.1:0", "[::1]:1", "[::1", "host:-1", ":80", "a:b:c", "localhost:65536", "\u0000", "\t\n",
             "😀:1", "x".repeat(2_000), "null", "true", "0x10", "${HOME}");
     private static final List<Character> SYNTAX = "{}[],:\"'-#&*!|>%@`\n\t ?~0123456789.e".chars()

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The slicer on a fake clock: slice sizes, their spacing, and bytes that reassemble to the input. */
@@ -43,6 +44,34 @@ class SlicerStageTest {
             assertThat(all.get(i).atNanos()).as("departure %d", i).isEqualTo(i * DELAY.toNanos());
         }
         assertThat(all.get(all.size() - 1).isEnd()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} ± {1}")
+    @CsvSource({"1000, 1000", "10, 500", "1, 1", "3, 2"})
+    void aVariationUpToAndPastTheAverageGivesSlicesOfOneByteUpToAveragePlusVariation(int average, int variation) {
+        StageHarness harness = new StageHarness(11);
+        harness.start(Fault.slicer(average, variation, DELAY));
+        byte[] input = new byte[200_000];
+        new SplittableRandom(11).nextBytes(input);
+        harness.receive(input);
+        harness.receiveEnd();
+        harness.advance(DELAY.multipliedBy(input.length + 1L));
+
+        assertThat(harness.forwardedBytes()).isEqualTo(input);
+        List<Departure> slices = harness.dataDepartures();
+        // Uniform in 1..average + variation (Toxiproxy's own slicer panics on a variation past the average).
+        SplittableRandom draws = new SplittableRandom(11);
+        int smallest = Math.max(1, average - variation);
+        int offset = 0;
+        for (int i = 0; i < slices.size() - 1; i++) {
+            int expected = draws.nextInt(smallest, average + variation + 1);
+            assertThat(slices.get(i).size()).as("slice %d", i).isEqualTo(expected);
+            offset += expected;
+        }
+        assertThat(slices.get(slices.size() - 1).size()).as("the rest").isEqualTo(input.length - offset)
+                .isBetween(1, average + variation);
+        assertThat(slices).extracting(Departure::size).as("some up to the average, some past it")
+                .anyMatch(size -> size <= average).anyMatch(size -> size > average);
     }
 
     @Test

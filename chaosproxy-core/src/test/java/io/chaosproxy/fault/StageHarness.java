@@ -49,6 +49,7 @@ final class StageHarness extends FakeConnection implements StageContext {
     private long lostBytes;
     private long discardedBytes;
     private int bytesChanged;
+    private long addedBytes;
 
     StageHarness(long seed) {
         this(seed, DEFAULT_START_NANOS);
@@ -108,7 +109,10 @@ final class StageHarness extends FakeConnection implements StageContext {
         leftovers.forEach(this::depart);
     }
 
-    /** Lets the stage split {@code splits} more times from now on ({@link #hasRoomToSplit}); unlimited at first. */
+    /**
+     * Lets the stage split or make a new chunk {@code splits} more times from now on ({@link #hasRoomToSplit});
+     * unlimited at first.
+     */
     void splitBudget(long splits) {
         splitsLeft = splits;
     }
@@ -173,7 +177,12 @@ final class StageHarness extends FakeConnection implements StageContext {
         return bytesChanged;
     }
 
-    /** Splits made while {@link #hasRoomToSplit} said no. */
+    /** Bytes the stage added to the stream ({@link #newChunk}). */
+    long addedBytes() {
+        return addedBytes;
+    }
+
+    /** Splits and new chunks made while {@link #hasRoomToSplit} said no. */
     int splitsWithoutRoom() {
         return splitsWithoutRoom;
     }
@@ -259,6 +268,20 @@ final class StageHarness extends FakeConnection implements StageContext {
         }
         splitsLeft--;
         return own.cutHead(bytes);
+    }
+
+    @Override
+    public Chunk newChunk(ByteBuffer bytes) {
+        int size = bytes.remaining();
+        if (size <= 0 || size > Chunk.MAX_SIZE) {
+            throw new IllegalArgumentException("new chunk of " + size + " bytes; 1.." + Chunk.MAX_SIZE + " allowed");
+        }
+        if (!hasRoomToSplit()) {
+            splitsWithoutRoom++;
+        }
+        splitsLeft--;
+        addedBytes += size;
+        return HeapChunk.of(ByteBuffer.allocate(size).put(bytes.duplicate()).flip(), nanoTime());
     }
 
     @Override
@@ -366,6 +389,6 @@ final class StageHarness extends FakeConnection implements StageContext {
             return own;
         }
         throw new IllegalArgumentException(chunk + " is no chunk of this harness; a stage only passes on chunks"
-                + " it was given or split off");
+                + " it was given, split off or made");
     }
 }

@@ -9,6 +9,7 @@ import io.chaosproxy.fault.StageHarness.Departure;
 import io.chaosproxy.spi.Chunk;
 import io.chaosproxy.spi.Stage;
 import io.chaosproxy.spi.StageTimer;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,6 +202,36 @@ class StageHarnessTest {
         assertThat(new String(harness.forwardedBytes(), US_ASCII)).isEqualTo("abc");
         assertThat(harness.dataDepartures()).extracting(Departure::size).containsExactly(1, 1, 1);
         assertThat(harness.splitsWithoutRoom()).isZero();
+    }
+
+    @Test
+    void aNewChunkCarriesACopyTakesRoomAndIsTheStagesToPassOn() {
+        StageHarness harness = new StageHarness(1);
+        harness.splitBudget(1);
+        ByteBuffer greeting = ByteBuffer.wrap(bytes(">>hi"));
+        greeting.position(2);
+        harness.start(context -> chunk -> {
+            if (context.hasRoomToSplit()) {
+                context.forward(context.newChunk(greeting));
+            }
+            context.forward(chunk);
+        });
+        harness.receive(bytes("a"));
+        harness.receive(bytes("b"));
+        assertThat(new String(harness.forwardedBytes(), US_ASCII)).isEqualTo("hiab");
+        assertThat(greeting.position()).as("the given buffer is left as it was").isEqualTo(2);
+        assertThat(harness.addedBytes()).isEqualTo(2);
+        assertThat(harness.splitsWithoutRoom()).isZero();
+
+        StageHarness other = new StageHarness(1);
+        other.start(context -> chunk -> {
+            context.newChunk(ByteBuffer.allocate(chunk.size()));
+            context.forward(chunk);
+        });
+        assertThatThrownBy(() -> other.receive(new byte[0])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("new chunk of 0 bytes; 1..65536 allowed");
+        assertThatThrownBy(() -> other.receive(new byte[Chunk.MAX_SIZE + 1]))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     static byte[] bytes(String text) {
