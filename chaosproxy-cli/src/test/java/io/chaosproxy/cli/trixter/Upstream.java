@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An upstream for tests: serves each connection on a thread of its own with a handler; closes everything. */
@@ -42,6 +43,22 @@ final class Upstream implements AutoCloseable {
         });
     }
 
+    /** Echoes every byte back until the connection ends, then completes {@code end} with "fin" or "reset". */
+    static Upstream echoesUntilEnd(CompletableFuture<String> end) throws IOException {
+        return new Upstream(socket -> {
+            byte[] buffer = new byte[64 * 1024];
+            try {
+                int n;
+                while ((n = socket.getInputStream().read(buffer)) >= 0) {
+                    socket.getOutputStream().write(buffer, 0, n);
+                }
+                end.complete("fin");
+            } catch (java.net.SocketException e) {
+                end.complete("reset");
+            }
+        });
+    }
+
     /** Waits for one byte from the client, then writes {@code data} in one write and half-closes. */
     static Upstream sendsOnRequest(byte[] data) throws IOException {
         return new Upstream(socket -> {
@@ -54,9 +71,9 @@ final class Upstream implements AutoCloseable {
         });
     }
 
-    /** Reads everything the client sends up to its half-close into {@code received}, then closes. */
-    static Upstream receives(java.util.concurrent.CompletableFuture<byte[]> received) throws IOException {
-        return new Upstream(socket -> received.complete(socket.getInputStream().readAllBytes()));
+    /** Reads everything the client sends up to its end (or a reset) into {@code received}, then closes. */
+    static Upstream measures(CompletableFuture<Transfer> received) throws IOException {
+        return new Upstream(socket -> received.complete(Transfer.read(socket.getInputStream())));
     }
 
     String address() {
