@@ -9,6 +9,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,20 @@ class TrixterFlagsTest {
                 TrixterRun trixter = TrixterRun.start("--listen", "127.0.0.1:0", "--upstream", upstream.address())) {
             assertThat(trixter.api()).isEqualTo("http://127.0.0.1:8888");
             assertThat(trixter.get("/health").body()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void testServerAnswersThroughTheTrixterRoute() throws Exception {
+        int upstreamPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            upstreamPort = free.getLocalPort();
+        }
+        try (TrixterRun trixter = TrixterRun.to("127.0.0.1:" + upstreamPort, "--test-server")) {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + trixter.port() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body()).isEqualTo(TrixterMode.ROUTE + "\n");
         }
     }
 
