@@ -85,13 +85,21 @@ final class TrixterRun implements AutoCloseable {
 
     /** A client connected through the proxy, once the API lists its connection; returns it with its id. */
     Client connect() throws IOException {
-        int before = connections().size();
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port());
         socket.setSoTimeout(20_000);
         socket.setTcpNoDelay(true);
-        await().atMost(Duration.ofSeconds(10)).until(() -> connections().size() > before);
-        JsonNode last = connections().get(connections().size() - 1);
-        return new Client(socket, last.path("conn_info").path("id").asText());
+        String downstream = "127.0.0.1:" + socket.getLocalPort();
+        String[] id = new String[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (JsonNode status : connections()) {
+                if (status.path("conn_info").path("downstream").asText().equals(downstream)) {
+                    id[0] = status.path("conn_info").path("id").asText();
+                    return true;
+                }
+            }
+            return false;
+        });
+        return new Client(socket, id[0]);
     }
 
     /** A client socket and the id of its connection. */
