@@ -5,6 +5,9 @@ import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Route;
 import io.chaosproxy.Upstream;
 import io.chaosproxy.cli.admin.AdminServer;
+import io.chaosproxy.cli.trixter.TrixterApi;
+import io.chaosproxy.cli.trixter.TrixterFlags;
+import io.chaosproxy.cli.trixter.TrixterMode;
 import io.chaosproxy.config.DurationText;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -12,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -20,17 +24,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The standalone chaos-proxy: routes from a config file (or none), driven at runtime through the
- * Toxiproxy-compatible admin API. Exit codes: 0 after a signal or {@code --help}, 1 when a port is in use or
+ * Toxiproxy-compatible admin API; or, given Trixter's {@code --listen}/{@code --upstream}, one route driven
+ * through Trixter's per-connection API ({@link TrixterMode}). Exit codes: 0 after a signal or {@code --help}, 1 when a port is in use or
  * the proxy fails, 2 for bad options or a bad config file (then nothing was bound).
  */
 @Command(name = "chaos-proxy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Runs a TCP proxy that injects network faults, driven by a config file and/or a"
+        description = {"Runs a TCP proxy that injects network faults, driven by a config file and/or a"
                 + " Toxiproxy-compatible admin API.",
+                "Given --listen and --upstream, runs one route driven by Trixter's per-connection API instead"
+                        + " (Trixter mode: its flags, endpoints and knobs)."},
         footer = {"", "Exit codes: 0 stopped by SIGINT/SIGTERM, 1 a port in use or a runtime failure,"
                 + " 2 bad options or config (nothing bound).",
                 "A first SIGINT/SIGTERM stops accepting and lets connections finish up to --shutdown-timeout;"
@@ -76,13 +86,25 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"--quiet", "-quiet"}, description = "Log warnings and errors only.")
     boolean quiet;
 
+    @Mixin
+    TrixterFlags trixter = new TrixterFlags();
+
+    @Spec
+    CommandSpec spec;
+
     private final PrintStream out;
     private final PrintStream err;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CompletableFuture<Running> started = new CompletableFuture<>();
 
-    /** What a started CLI runs: the proxy and, unless {@code --no-admin}, the admin API. */
-    public record Running(ChaosProxy proxy, AdminServer admin) {
+    /**
+     * What a started CLI runs: the proxy and, unless {@code --no-admin}, the admin API; in Trixter mode Trixter's API
+     * instead of the admin API.
+     *
+     * @param admin   the Toxiproxy admin API, or null
+     * @param trixter Trixter's API in Trixter mode, else null
+     */
+    public record Running(ChaosProxy proxy, AdminServer admin, TrixterApi trixter) {
     }
 
     /** A CLI writing to these streams; {@link #run} it, {@link #shutdown()} it from another thread. */
@@ -139,13 +161,20 @@ public final class Main implements Callable<Integer> {
             return EXIT_USAGE;
         }
         ChaosProxy.Builder builder;
+        TrixterMode trixterMode = null;
         try {
-            builder = builder();
+            if (trixter.given()) {
+                trixterMode = trixterMode();
+                builder = trixterMode.builder();
+            } else {
+                builder = builder();
+            }
             if (bind != null) {
                 builder.bindAddress(bind);
             }
-            if (seed != null) {
-                builder.seed(seed);
+            Long givenSeed = trixterMode != null && trixterMode.seed() != null ? trixterMode.seed() : seed;
+            if (givenSeed != null) {
+                builder.seed(givenSeed);
             }
             if (shutdownTimeout != null) {
                 builder.shutdownTimeout(shutdownTimeout);
@@ -172,22 +201,63 @@ public final class Main implements Callable<Integer> {
             return EXIT_FAILURE;
         }
         AdminServer adminServer = null;
+        TrixterApi trixterApi = null;
         try {
-            if (!noAdmin) {
+            if (trixterMode != null) {
+                trixterApi = trixterMode.startApi();
+            } else if (!noAdmin) {
                 adminServer = AdminServer.start(proxy, admin);
             }
         } catch (RuntimeException e) {
             err.println("chaos-proxy: " + e.getMessage());
-            close(adminServer, proxy, upstreams);
+            close(adminServer, trixterApi, proxy, upstreams);
             return EXIT_FAILURE;
         }
+        if (trixterApi != null) {
+            out.println("random seed: " + Long.toUnsignedString(proxy.seed()));   // Trixter's start line
+        }
         printStarted(proxy.routes(), adminServer);
-        started.complete(new Running(proxy, adminServer));
+        if (trixterApi != null) {
+            out.println("Trixter API on " + trixterApi.url());
+        }
+        started.complete(new Running(proxy, adminServer, trixterApi));
         stop.await();
         out.println("chaos-proxy: stopping; live connections may finish up to the shutdown timeout");
-        close(adminServer, proxy, upstreams);
+        close(adminServer, trixterApi, proxy, upstreams);
         out.println("chaos-proxy: stopped");
         return 0;
+    }
+
+    /**
+     * The Trixter mode from its flags; Trixter's flags and our own ways to give routes or an API exclude each
+     * other, as do the two seeds.
+     */
+    private TrixterMode trixterMode() {
+        List<String> clashing = new ArrayList<>();
+        if (config != null) {
+            clashing.add("--config");
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--admin")) {
+            clashing.add("--admin");
+        }
+        if (noAdmin) {
+            clashing.add("--no-admin");
+        }
+        if (bind != null) {
+            clashing.add("--bind");
+        }
+        if (!clashing.isEmpty()) {
+            String hint = config != null && trixter.upstreamMissing()
+                    ? " (-c names the config file here, not Trixter's upstream: give that with --upstream)" : "";
+            throw new IllegalArgumentException(String.join(", ", clashing) + " cannot be mixed with Trixter's"
+                    + " flags (" + String.join(", ", trixter.givenNames()) + ")" + hint + "; either give routes"
+                    + " and the admin API as usual, or run one route in Trixter mode with --listen, --upstream"
+                    + " and --api");
+        }
+        if (seed != null && trixter.givenNames().contains("--random-seed")) {
+            throw new IllegalArgumentException("--seed and --random-seed are the same; give one");
+        }
+        return TrixterMode.of(trixter, out::println);
     }
 
     private ChaosProxy.Builder builder() {
@@ -227,9 +297,13 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static void close(AdminServer adminServer, ChaosProxy proxy, TestServers upstreams) {
+    private static void close(AdminServer adminServer, TrixterApi trixterApi, ChaosProxy proxy,
+            TestServers upstreams) {
         if (adminServer != null) {
             adminServer.close();
+        }
+        if (trixterApi != null) {
+            trixterApi.close();
         }
         proxy.close();   // stops accepting, drains up to the shutdown timeout
         if (upstreams != null) {

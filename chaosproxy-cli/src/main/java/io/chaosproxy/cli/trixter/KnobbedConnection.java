@@ -1,0 +1,89 @@
+package io.chaosproxy.cli.trixter;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chaosproxy.Connection;
+import io.chaosproxy.Fault;
+import java.math.BigInteger;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * One live connection as Trixter's API sees it: the value of each knob, each set one a fault of this connection
+ * alone. The values are kept here, not read back from {@link Connection#faults()}, which the connection's loop
+ * publishes a moment after a change: a {@code GET} right after a {@code PATCH} must show the new value.
+ */
+final class KnobbedConnection {
+    private final Connection connection;
+    private final Map<Knob, Number> values = new EnumMap<>(Knob.class);   // guarded by this
+
+    /** Gives {@code connection} the starting values; called on its loop when it opens, so they apply from byte one. */
+    KnobbedConnection(Connection connection, Map<Knob, Number> initial) {
+        this.connection = connection;
+        initial.forEach(this::set);
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    String id() {
+        return Long.toString(connection.id());
+    }
+
+    /**
+     * Turns {@code knob} to {@code value}: its fault leaves the connection (what it held moves on, in order) and the
+     * new one, unless the value is 0, takes its place.
+     */
+    synchronized void set(Knob knob, Number value) {
+        Number old = values.put(knob, value);
+        if (value.equals(old)) {
+            return;   // a latency taken away would let go of what it holds early
+        }
+        if (old != null && knob.fault(old) != null) {
+            connection.removeFault(knob.faultName());
+        }
+        Fault fault = knob.fault(value);
+        if (fault != null) {
+            connection.addFault(fault);
+        }
+    }
+
+    /** Trixter's {@code ConnectionStatus}, field for field. */
+    synchronized ObjectNode status() {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode status = json.objectNode();
+        ObjectNode info = status.putObject("conn_info");
+        info.put("id", id());
+        info.put("downstream", socketAddress(connection.clientAddress()));
+        info.put("upstream", socketAddress(connection.upstreamAddress()));
+        long delayMs = unsigned(Knob.DELAY).longValue();   // at most a day: TrixterApi refuses longer ones
+        ObjectNode delay = status.putObject("delay");
+        delay.put("secs", delayMs / 1000);
+        delay.put("nanos", (delayMs % 1000) * 1_000_000);
+        status.put("throttle_rate", unsigned(Knob.THROTTLE));
+        status.put("slice_size", unsigned(Knob.SLICE));
+        status.put("terminate_probability_rate", values.get(Knob.TERMINATION).doubleValue());
+        status.put("corrupt_probability_rate", values.get(Knob.CORRUPTION).doubleValue());
+        return status;
+    }
+
+    private BigInteger unsigned(Knob knob) {
+        return new BigInteger(Long.toUnsignedString(values.get(knob).longValue()));
+    }
+
+    /** As Rust prints a {@code SocketAddr}: {@code 127.0.0.1:59024}, {@code [::1]:59024}. */
+    static String socketAddress(InetSocketAddress address) {
+        if (address.isUnresolved()) {
+            return address.getHostString() + ":" + address.getPort();
+        }
+        String host = address.getAddress().getHostAddress();
+        if (address.getAddress() instanceof Inet6Address) {
+            int scope = host.indexOf('%');
+            host = "[" + (scope < 0 ? host : host.substring(0, scope)) + "]";
+        }
+        return host + ":" + address.getPort();
+    }
+}
