@@ -72,13 +72,9 @@ enum Knob {
         return null;
     }
 
-    /**
-     * Trixter's corruption: with {@code probability} per chunk, random bytes go out before it.
-     * TODO(#12): return Fault.corrupt(probability).inserting() once branch faults12 (the insert mode of corrupt)
-     * is merged; until then a picked chunk has one byte replaced instead.
-     */
+    /** Trixter's corruption: with {@code probability} per chunk, random bytes go out before it (none replaced). */
     static Fault corruption(double probability) {
-        return Fault.corrupt(probability);
+        return Fault.corrupt(probability).inserting();
     }
 
     /**

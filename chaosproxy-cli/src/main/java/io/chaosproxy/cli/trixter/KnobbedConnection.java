@@ -42,11 +42,13 @@ final class KnobbedConnection {
         if (value.equals(old)) {
             return;   // a latency taken away would let go of what it holds early
         }
-        if (old != null && knob.fault(old) != null) {
-            connection.removeFault(knob.faultName());
-        }
+        Fault before = old == null ? null : knob.fault(old);
         Fault fault = knob.fault(value);
-        if (fault != null) {
+        if (before != null && fault != null) {
+            connection.updateFault(fault);   // in place: what a latency holds passes through the new one, in order
+        } else if (before != null) {
+            connection.removeFault(knob.faultName());
+        } else if (fault != null) {
             connection.addFault(fault);
         }
     }

@@ -144,8 +144,9 @@ class TrixterKnobsTest {
                 TrixterRun trixter = TrixterRun.to(upstream.address(), "--corrupt-probability-rate", "1.0")) {
             try (Client client = trixter.connect()) {
                 byte[] echoed = echo(client.socket(), data);
-                // TODO(#12): once corrupt inserts (branch faults12), also assert echoed.length > data.length.
-                assertThat(Arrays.equals(echoed, data)).as("the echo differs from what was sent").isFalse();
+                // Inserted, not replaced: longer, and every byte sent is still there, in order, among the garbage.
+                assertThat(echoed.length).as("the echo grew").isGreaterThan(data.length);
+                assertThat(isSubsequence(data, echoed)).as("what was sent arrives in order").isTrue();
             }
             try (Client client = trixter.connect()) {
                 assertThat(trixter.patch("/connections/" + client.id() + "/corruption",
@@ -234,6 +235,16 @@ class TrixterKnobsTest {
     }
 
     /** Sends {@code data}, half-closes, and returns everything echoed. */
+    private static boolean isSubsequence(byte[] wanted, byte[] in) {
+        int found = 0;
+        for (int i = 0; i < in.length && found < wanted.length; i++) {
+            if (in[i] == wanted[found]) {
+                found++;
+            }
+        }
+        return found == wanted.length;
+    }
+
     static byte[] echo(Socket socket, byte[] data) throws IOException {
         socket.getOutputStream().write(data);
         socket.shutdownOutput();
