@@ -248,6 +248,8 @@ class AdminApiTest extends AdminServerFixture {
         int port = createEcho();
         try (Conn conn = new Conn(port)) {
             conn.roundTrip("hello");
+            // The loop counts what it wrote once the write returns, which may be after the client read the echo.
+            await().until(() -> call("GET", "/connections", null).json().path(0).path("bytes_downstream").asLong() == 5);
             JsonNode list = call("GET", "/connections", null).json();
             assertThat(list).hasSize(1);
             assertThat(list.get(0).get("proxy").asText()).isEqualTo("echo");
