@@ -291,7 +291,7 @@ class PreconnectTest {
         int bBefore = b.acceptedConnections();
         try (ChaosProxy proxy = ChaosProxy.builder().route(0, a.address(), b.address()).name("leak-" + i)
                 .preconnect(3).start()) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> a.acceptedConnections() - aBefore == 3
+            await().atMost(Duration.ofSeconds(15)).until(() -> a.acceptedConnections() - aBefore == 3
                     && b.acceptedConnections() - bBefore == 3);
             assertThat(Sockets.proxyThreads()).contains("chaos-proxy-preconnect-leak-" + i);
             try (Socket client = Sockets.connect(proxy.routes().get(0))) {

@@ -140,7 +140,7 @@ class UpstreamPoolTest {
                 ChaosProxy proxy = ChaosProxy.builder().route(0, dead, echo.address()).start();
                 Socket client = Sockets.connect(proxy.routes().get(0))) {
             byte[] payload = RuntimeFaultsTest.randomBytes(200_000, 7);
-            java.util.concurrent.CompletableFuture.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
+            io.chaosproxy.Async.runAsync(() -> Sockets.writeAndHalfClose(client, payload));
             assertThat(client.getInputStream().readAllBytes()).isEqualTo(payload);
         }
     }

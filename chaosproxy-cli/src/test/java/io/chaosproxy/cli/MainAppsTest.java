@@ -85,7 +85,7 @@ class MainAppsTest {
                       ]
                     }
                     """.formatted(a.address(), b.address(), dead, c.address()));
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> main.run("--config", file.toString(),
+            CompletableFuture<Integer> exit = io.chaosproxy.cli.Async.supplyAsync(() -> main.run("--config", file.toString(),
                     "--admin", "127.0.0.1:0", "--shutdown-timeout", "100ms"));
             Running running = main.started().get(30, TimeUnit.SECONDS);
             Route five = running.proxy().route("five-thousand");
@@ -121,7 +121,7 @@ class MainAppsTest {
                         ports: [0, 0]
                         targets: ["%s", "%s"]
                     """.formatted(a.address(), b.address()));
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> main.run("-c", file.toString(),
+            CompletableFuture<Integer> exit = io.chaosproxy.cli.Async.supplyAsync(() -> main.run("-c", file.toString(),
                     "--no-admin", "--shutdown-timeout", "100ms"));
             Route route = main.started().get(30, TimeUnit.SECONDS).proxy().route("seven-thousand");
             assertThat(answersOverEveryPort(route)).containsExactlyInAnyOrderEntriesOf(Map.of("a", 2L, "b", 2L));
@@ -159,7 +159,7 @@ class MainAppsTest {
     void testServersAnswerOnEveryTargetOfAnApp() throws Exception {
         Path file = Files.writeString(dir.resolve("config.json"), "{\"Apps\": [{\"Name\": \"web\", \"Ports\": [0, 0],"
                 + " \"Targets\": [\"127.0.0.1:" + deadPort() + "\", \"127.0.0.1:" + deadPort() + "\"]}]}");
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> main.run("-c", file.toString(),
+        CompletableFuture<Integer> exit = io.chaosproxy.cli.Async.supplyAsync(() -> main.run("-c", file.toString(),
                 "--test-server", "--no-admin", "--shutdown-timeout", "100ms"));
         Route web = main.started().get(30, TimeUnit.SECONDS).proxy().route("web");
         for (int round = 0; round < 2; round++) {

@@ -38,7 +38,7 @@ class MainTest {
 
     /** Runs the CLI on another thread until it is up. */
     private CompletableFuture<Integer> runInBackground(String... args) {
-        return CompletableFuture.supplyAsync(() -> main.run(args));
+        return io.chaosproxy.cli.Async.supplyAsync(() -> main.run(args));
     }
 
     @Test

@@ -51,7 +51,7 @@ class FailoverAttackTest {
                         .connectTimeout(Duration.ofMillis(400)).start();
                 Socket client = Sockets.connect(proxy.route("app").localPort())) {
             long started = System.nanoTime();
-            CompletableFuture<Sockets.Digest> echoed = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Sockets.Digest> echoed = io.chaosproxy.Async.supplyAsync(() -> {
                 try {
                     return Sockets.digest(client.getInputStream());
                 } catch (IOException e) {
@@ -59,7 +59,7 @@ class FailoverAttackTest {
                 }
             });
             // Far more than the socket buffers hold: the writer blocks until the fourth target answers.
-            CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> written = io.chaosproxy.Async.runAsync(() -> {
                 try {
                     client.getOutputStream().write(payload);
                     client.shutdownOutput();

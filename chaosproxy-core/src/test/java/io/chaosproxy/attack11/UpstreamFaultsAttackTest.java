@@ -127,11 +127,11 @@ class UpstreamFaultsAttackTest {
                     u -> u.removeFault("bw"),
                     Upstream::clearFaults);
             try (Socket first = Sockets.connect(app.localPort()); Socket second = Sockets.connect(app.localPort())) {
-                CompletableFuture<String> firstEcho = CompletableFuture.supplyAsync(() -> sha256(first));
-                CompletableFuture<String> secondEcho = CompletableFuture.supplyAsync(() -> sha256(second));
+                CompletableFuture<String> firstEcho = io.chaosproxy.Async.supplyAsync(() -> sha256(first));
+                CompletableFuture<String> secondEcho = io.chaosproxy.Async.supplyAsync(() -> sha256(second));
                 CompletableFuture<Void> writes = CompletableFuture.allOf(
-                        CompletableFuture.runAsync(() -> writeInPieces(first, payload)),
-                        CompletableFuture.runAsync(() -> writeInPieces(second, payload)));
+                        io.chaosproxy.Async.runAsync(() -> writeInPieces(first, payload)),
+                        io.chaosproxy.Async.runAsync(() -> writeInPieces(second, payload)));
                 int round = 0;
                 while (!writes.isDone()) {
                     for (Consumer<Upstream> change : changes) {

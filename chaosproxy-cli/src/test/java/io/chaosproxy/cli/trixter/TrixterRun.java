@@ -40,7 +40,7 @@ final class TrixterRun implements AutoCloseable {
     private final Running running;
 
     private TrixterRun(String... args) throws Exception {
-        exit = CompletableFuture.supplyAsync(() -> main.run(args));
+        exit = io.chaosproxy.cli.Async.supplyAsync(() -> main.run(args));
         try {
             running = main.started().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
