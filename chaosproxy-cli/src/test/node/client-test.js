@@ -312,7 +312,9 @@ test("latency is measured, updated in place, switched off by toxicity and works 
     await withConn(port, async (conn) => {
         const slow = await conn.roundTrip("a");
         assert.ok(slow >= 280 && slow < 2000, `${slow} ms`);
-        await toxic.update({ attributes: { latency: 0, jitter: 0 } });
+        // The body TypeScript asks for: the whole toxic, as toJson() gives it, with new attributes.
+        const updated = await toxic.update({ ...toxic.toJson(), attributes: { latency: 0, jitter: 0 } });
+        assert.equal(updated.attributes.latency, 0);
         assert.ok(await conn.roundTrip("b") < 250);
         await toxic.update({ attributes: { latency: 300 }, toxicity: 0 });
         assert.ok(await conn.roundTrip("c") < 250, "toxicity 0 picks no connection");

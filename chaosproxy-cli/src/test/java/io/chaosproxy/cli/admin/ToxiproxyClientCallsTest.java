@@ -64,6 +64,14 @@ class ToxiproxyClientCallsTest extends ToxiproxyClientFixture {
     }
 
     @Test
+    void aToxicTypeTheClientDoesNotKnowMakesItsListThrowAsAgainstToxiproxy() throws Exception {
+        AdminClient.Answer noop = new AdminClient(admin).call("POST", "/proxies/echo/toxics", "{\"type\":\"noop\"}");
+        assertThat(noop.status()).isEqualTo(200);
+        assertThatThrownBy(() -> proxy.toxics().getAll()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NOOP");
+    }
+
+    @Test
     void latencyIsMeasuredAndJitterSpreadsItEitherWay() throws IOException {
         Latency latency = proxy.toxics().latency("slow", DOWNSTREAM, 200);
         assertThat(latency.getJitter()).isZero();
