@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A test client connection through a proxy, with timed round trips. */
 final class Conn implements AutoCloseable {
@@ -42,6 +44,21 @@ final class Conn implements AutoCloseable {
             got.write(buffer, 0, r);
         }
         return got.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Reads {@code n} bytes; the size of each read, which shows how the bytes were sliced on the way. */
+    List<Integer> readSizes(int n) throws IOException {
+        List<Integer> sizes = new ArrayList<>();
+        byte[] buffer = new byte[n];
+        for (int got = 0; got < n; ) {
+            int r = socket.getInputStream().read(buffer, 0, n - got);
+            if (r < 0) {
+                throw new IOException("the stream ended after " + got + " of " + n + " bytes");
+            }
+            sizes.add(r);
+            got += r;
+        }
+        return sizes;
     }
 
     /** Whether nothing arrives within {@code millis}. */

@@ -5,22 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import eu.rekawek.toxiproxy.Proxy;
-import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import eu.rekawek.toxiproxy.model.toxic.Latency;
 import eu.rekawek.toxiproxy.model.toxic.LimitData;
 import eu.rekawek.toxiproxy.model.toxic.ResetPeer;
 import eu.rekawek.toxiproxy.model.toxic.Slicer;
 import eu.rekawek.toxiproxy.model.toxic.SlowClose;
-import io.chaosproxy.ChaosProxy;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,30 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * checked through real sockets.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ToxiproxyClientTest {
-    private EchoServer upstream;
-    private ChaosProxy chaos;
-    private AdminServer admin;
-    private ToxiproxyClient client;
-    private Proxy proxy;
-    private int port;
-
-    @BeforeEach
-    void start() throws IOException {
-        upstream = new EchoServer();
-        chaos = ChaosProxy.builder().allowNoRoutes().seed(42).shutdownTimeout(Duration.ZERO).start();
-        admin = AdminServer.start(chaos, new InetSocketAddress("127.0.0.1", 0));
-        client = new ToxiproxyClient("127.0.0.1", admin.address().getPort());
-        proxy = client.createProxy("echo", "127.0.0.1:0", upstream.address());
-        port = Conn.portOf(proxy.getListen());
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        admin.close();
-        chaos.close();
-        upstream.close();
-    }
+class ToxiproxyClientTest extends ToxiproxyClientFixture {
 
     @Test
     void createdProxyForwardsAndIsListedWithItsRealPort() throws IOException {
