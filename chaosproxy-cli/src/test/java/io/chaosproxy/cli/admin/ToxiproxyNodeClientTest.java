@@ -43,7 +43,7 @@ class ToxiproxyNodeClientTest {
         ByteArrayOutputStream cliOutput = new ByteArrayOutputStream();
         PrintStream cliOut = new PrintStream(cliOutput, true, StandardCharsets.UTF_8);
         Main cli = new Main(cliOut, cliOut);
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+        CompletableFuture<Integer> exit = io.chaosproxy.cli.Async.supplyAsync(
                 () -> cli.run("--admin", "127.0.0.1:0", "--seed", "42", "--shutdown-timeout", "0s"));
         try (EchoServer echo = new EchoServer()) {
             Main.Running running = cli.started().get(30, TimeUnit.SECONDS);
