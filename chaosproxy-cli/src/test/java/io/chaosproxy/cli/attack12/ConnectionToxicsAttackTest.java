@@ -210,6 +210,53 @@ class ConnectionToxicsAttackTest {
         }
     }
 
+    @Test
+    void aResetPeerAddedToALiveConnectionResetsItFromThen() throws Exception {
+        try (Socket client = connect()) {
+            String id = idOf(client);
+            long added = System.nanoTime();
+            assertThat(api.post("/connections/" + id + "/toxics", "{\"name\":\"cut\",\"type\":\"reset_peer\","
+                    + "\"attributes\":{\"timeout\":200}}").statusCode()).isEqualTo(200);
+            try {
+                client.getInputStream().read();
+                throw new AssertionError("a FIN where an RST was due");
+            } catch (java.net.SocketException e) {
+                assertThat(e.getMessage()).contains("reset");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - added)).isBetween(Duration.ofMillis(150),
+                    Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void corruptsModeSurvivesAProbabilityPatchAndAModePatchSwitchesItInPlace() throws Exception {
+        try (Socket client = connect()) {
+            String id = idOf(client);
+            String toxic = "/connections/" + id + "/toxics/garbage";
+            assertThat(api.post("/connections/" + id + "/toxics", "{\"name\":\"garbage\",\"type\":\"corrupt\","
+                    + "\"stream\":\"upstream\",\"attributes\":{\"probability\":1,\"mode\":\"insert\"}}").statusCode())
+                    .isEqualTo(200);
+            JsonNode patched = Http.json(api.patch(toxic, "{\"attributes\":{\"probability\":0.5}}"));
+            assertThat(patched.get("attributes").get("mode").asText()).isEqualTo("insert");
+            assertThat(patched.get("attributes").get("probability").asDouble()).isEqualTo(0.5);
+            assertThat(Http.json(api.get(toxic)).get("attributes").get("mode").asText()).isEqualTo("insert");
+
+            byte[] first = "a".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+            JsonNode off = Http.json(api.patch(toxic, "{\"attributes\":{\"probability\":0}}"));
+            assertThat(off.get("attributes").get("mode").asText()).isEqualTo("insert");
+            client.getOutputStream().write(first);
+            assertThat(new String(client.getInputStream().readNBytes(first.length), StandardCharsets.US_ASCII))
+                    .isEqualTo("a".repeat(1000));
+            JsonNode replace = Http.json(api.patch(toxic, "{\"attributes\":{\"mode\":\"replace\",\"probability\":1}}"));
+            assertThat(replace.get("attributes").get("mode").asText()).isEqualTo("replace");
+            client.getOutputStream().write(first);
+            client.shutdownOutput();
+            byte[] rest = readAll(client.getInputStream());
+            assertThat(rest).as("replaced, not inserted: the same length").hasSize(first.length);
+            assertThat(new String(rest, StandardCharsets.US_ASCII)).isNotEqualTo("a".repeat(1000));
+        }
+    }
+
     private List<Boolean> activeAfter(List<String> ids, String patch) {
         List<Boolean> active = new ArrayList<>();
         for (String id : ids) {
