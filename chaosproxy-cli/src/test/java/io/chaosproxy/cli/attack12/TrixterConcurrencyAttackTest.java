@@ -228,6 +228,31 @@ class TrixterConcurrencyAttackTest {
         }
     }
 
+    @Test
+    void requestsStalledMidBodyDoNotHoldUpTheExit() throws Exception {
+        List<Socket> stalled = new ArrayList<>();
+        long stopping;
+        try (Echo upstream = new Echo()) {
+            Cli cli = Cli.trixter(upstream.address());
+            int port = cli.running().trixter().address().getPort();
+            for (int i = 0; i < 6; i++) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+                socket.getOutputStream().write(("PATCH /connections/1/delay HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"de").getBytes());
+                stalled.add(socket);
+            }
+            stopping = System.nanoTime();
+            cli.close();   // exits 0, as after a signal
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().startsWith("trixter-api")));
+    }
+
     private static Socket connect(Cli cli) throws Exception {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(),
                 cli.running().proxy().route(TrixterMode.ROUTE).localPort());
