@@ -64,7 +64,10 @@ public interface Connection {
      */
     void updateFault(Fault fault);
 
-    /** Removes a fault added with {@link #addFault}; what it held moves on, in order. */
+    /**
+     * Removes a fault added with {@link #addFault}; what it held moves on, in order. A fault its route was given
+     * under the same name while this one was there (which it shadowed on this connection) applies from then on.
+     */
     void removeFault(String name);
 
     /**

@@ -44,7 +44,11 @@ final class CorruptInsertStage implements Stage {
                 toInsert = 0;
             }
             decided = false;
-            context.forward(context.pollHeld());
+            Chunk chunk = context.pollHeld();
+            if (chunk == null) {
+                return;   // a listener told of the insertion removed the fault: what it held has moved on
+            }
+            context.forward(chunk);
         }
     }
 

@@ -14,6 +14,7 @@ final class SlicerStage implements Stage {
     private final StageContext context;
     private final StageTimer timer;
     private boolean reported;
+    private int nextSize;   // drawn, not yet cut: kept while waiting for room, as a wait is timing, not traffic
 
     SlicerStage(Slicer fault, StageContext context) {
         this.fault = fault;
@@ -40,13 +41,18 @@ final class SlicerStage implements Stage {
     private void sendSlice() {
         Chunk head;
         while ((head = context.peekHeld()) != null) {
-            int size = smallest == largest ? smallest : context.random().nextInt(smallest, largest + 1);
-            if (head.isEnd() || size >= head.size()) {
+            if (nextSize == 0) {
+                nextSize = smallest == largest ? smallest : context.random().nextInt(smallest, largest + 1);
+            }
+            if (head.isEnd() || nextSize >= head.size()) {
+                nextSize = 0;
                 context.forward(context.pollHeld());
             } else if (!context.hasRoomToSplit()) {
                 context.whenRoomToSplit(this::sendSlice);   // each slice takes memory: wait for the pipe to drain
                 return;
             } else {
+                int size = nextSize;
+                nextSize = 0;
                 context.forward(context.split(head, size));
             }
             if (delayNanos > 0) {

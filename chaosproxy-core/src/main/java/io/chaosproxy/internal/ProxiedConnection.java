@@ -167,6 +167,7 @@ final class ProxiedConnection implements Connection {
         loop.runFromAnywhere(() -> {
             if (!relay.isClosed()) {
                 relay.faults().removeOwn(ownEntry(name, "remove it with route.removeFault(\"" + name + "\")"));
+                relay.reconcileRouteFaults();   // a route fault its own shadowed (the same name) applies from now on
             }
         });
     }

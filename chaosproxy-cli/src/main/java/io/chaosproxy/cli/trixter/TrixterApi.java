@@ -47,7 +47,9 @@ public final class TrixterApi implements AutoCloseable {
             throw new UncheckedIOException("Trixter API address " + address + ": " + e.getMessage(), e);
         }
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(4, task -> {
+        // A thread per request, as many as come: a client that stalls mid-request (a body never finished) must
+        // not keep the others waiting, as it would with a fixed few; Trixter's async server serves them all.
+        ExecutorService executor = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "trixter-api-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;

@@ -102,7 +102,12 @@ public final class TrixterMode {
                     + " IP:PORT, e.g. 127.0.0.1:8080");
         }
         String host = value.substring(0, colon).replace("[", "").replace("]", "");
-        return new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, port);
+        InetSocketAddress address = new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, port);
+        if (address.isUnresolved()) {   // a usage error now, before anything is bound, not a failure later
+            throw new IllegalArgumentException(flag + ": \"" + value + "\": unknown host " + host + "; expected"
+                    + " IP:PORT, e.g. 127.0.0.1:8080");
+        }
+        return address;
     }
 
     /** A u64, as Trixter takes it; kept in a long's bits. */
