@@ -70,7 +70,9 @@ public final class AdminServer implements AutoCloseable {
             throw new UncheckedIOException("admin address " + address + ": " + e.getMessage(), e);
         }
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(4, task -> {
+        // A thread per request: a client that stalls mid-body holds only its own (four fixed threads could all be
+        // held by four stalled clients, and every other request would wait for good). Loopback unless asked.
+        ExecutorService executor = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "chaos-admin-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
