@@ -25,4 +25,11 @@ public final class Async {
         thread.start();
         return result;
     }
+
+    public static CompletableFuture<Void> runAsync(Runnable task) {
+        return supplyAsync(() -> {
+            task.run();
+            return null;
+        });
+    }
 }

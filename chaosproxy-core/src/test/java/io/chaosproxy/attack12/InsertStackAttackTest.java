@@ -76,7 +76,7 @@ class InsertStackAttackTest {
                 });
                 ChaosProxy proxy = proxy(upstream, faults);
                 Socket client = Bytes.connect(proxy.routes().get(0).localPort())) {
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> writer = io.chaosproxy.Async.runAsync(() -> {
                 try {
                     for (int offset = 0; offset < PAYLOAD; offset += 4096) {
                         client.getOutputStream().write(payload, offset, Math.min(4096, PAYLOAD - offset));

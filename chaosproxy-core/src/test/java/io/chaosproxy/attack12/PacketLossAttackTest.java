@@ -126,7 +126,7 @@ class PacketLossAttackTest {
             try (TcpServer upstream = TcpServer.echo();
                     ChaosProxy proxy = proxy(upstream, faults.toArray(Fault[]::new));
                     Socket client = Bytes.connect(proxy.routes().get(0).localPort())) {
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                CompletableFuture<Void> writer = io.chaosproxy.Async.runAsync(() -> {
                     try {
                         client.getOutputStream().write(payload);
                         client.shutdownOutput();

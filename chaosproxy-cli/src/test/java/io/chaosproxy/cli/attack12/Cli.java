@@ -21,7 +21,7 @@ final class Cli implements AutoCloseable {
     private final CompletableFuture<Integer> exit;
 
     private Cli(String... args) {
-        exit = CompletableFuture.supplyAsync(() -> main.run(args));
+        exit = io.chaosproxy.cli.Async.supplyAsync(() -> main.run(args));
     }
 
     /** Runs the CLI with {@code args}; it may end at once (a usage error) or run until closed. */

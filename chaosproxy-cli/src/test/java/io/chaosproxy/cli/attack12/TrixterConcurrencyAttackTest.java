@@ -48,7 +48,7 @@ class TrixterConcurrencyAttackTest {
                 ByteArrayOutputStream written = new ByteArrayOutputStream();
                 CompletableFuture<Void> knobsTurned = new CompletableFuture<>();
                 CompletableFuture<byte[]> echoed = readAllAsync(client);
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                CompletableFuture<Void> writer = io.chaosproxy.cli.Async.runAsync(() -> {
                     try {
                         for (int block = 0; block < 2048 && !knobsTurned.isDone(); block++) {
                             byte[] data = payload(block, 16 * 1024);
@@ -174,7 +174,7 @@ class TrixterConcurrencyAttackTest {
             Route route = cli.running().proxy().route(TrixterMode.ROUTE);
             List<Socket> clients = new CopyOnWriteArrayList<>();
             AtomicBoolean opening = new AtomicBoolean(true);
-            CompletableFuture<Void> opener = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> opener = io.chaosproxy.cli.Async.runAsync(() -> {
                 try {
                     for (int i = 0; i < 150; i++) {
                         Socket socket = new Socket(InetAddress.getLoopbackAddress(), route.localPort());
@@ -295,7 +295,7 @@ class TrixterConcurrencyAttackTest {
     }
 
     private static CompletableFuture<byte[]> readAllAsync(Socket socket) {
-        return CompletableFuture.supplyAsync(() -> {
+        return io.chaosproxy.cli.Async.supplyAsync(() -> {
             try {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 socket.getInputStream().transferTo(all);

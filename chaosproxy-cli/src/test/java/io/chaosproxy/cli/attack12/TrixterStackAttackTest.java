@@ -40,7 +40,7 @@ class TrixterStackAttackTest {
                 Connection connection = await().atMost(Duration.ofSeconds(10))
                         .until(route::connections, list -> !list.isEmpty()).get(0);
                 String id = Long.toString(connection.id());
-                CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> {
+                CompletableFuture<byte[]> echoed = io.chaosproxy.cli.Async.supplyAsync(() -> {
                     try {
                         ByteArrayOutputStream all = new ByteArrayOutputStream();
                         client.getInputStream().transferTo(all);   // a reset throws here
@@ -50,7 +50,7 @@ class TrixterStackAttackTest {
                     }
                 });
                 CompletableFuture<Void> turned = new CompletableFuture<>();
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                CompletableFuture<Void> writer = io.chaosproxy.cli.Async.runAsync(() -> {
                     try {
                         for (int offset = 0; offset < payload.length; offset += 8192) {
                             client.getOutputStream().write(payload, offset, 8192);
