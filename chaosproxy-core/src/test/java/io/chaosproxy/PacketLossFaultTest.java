@@ -83,6 +83,23 @@ class PacketLossFaultTest {
         }
     }
 
+    @Test
+    void rateOneBehindALatencyStillEndsTheStream() throws Exception {
+        // The latency fills the pipe to its high-water mark, so the proxy stops reading; then the drops alone
+        // drain it, and nothing is written: reading must resume all the same, or the stream never ends.
+        byte[] counter = counter(1 << 20);
+        try (TcpServer upstream = FaultTestSupport.sender(counter, true);
+                ChaosProxy proxy = ChaosProxy.builder().seed(1).highWaterMark(64 * 1024)
+                        .route(0, upstream.address()).latency(Duration.ofMillis(20))
+                        .fault(Fault.packetLoss(1.0)).start();
+                Socket client = Sockets.connect(proxy.routes().get(0))) {
+            client.shutdownOutput();
+            assertThat(client.getInputStream().readAllBytes()).isEmpty();
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.metrics().activeConnections() == 0);
+            assertThat(proxy.metrics().bytesDownstream()).isZero();
+        }
+    }
+
     private static byte[] counter(int size) {
         ByteBuffer bytes = ByteBuffer.allocate(size);
         for (int i = 0; bytes.hasRemaining(); i++) {

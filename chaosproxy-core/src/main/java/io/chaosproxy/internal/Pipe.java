@@ -269,6 +269,9 @@ final class Pipe {
         addData(-chunk.size());   // nothing once the connection closed: discardAll() wrote everything off
         addPinned(-chunk.pinnedBytes());
         pool.release(chunk);
+        // Drops may be all that drains a pipe that stopped reading (a delay filled it, packet loss throws it
+        // away): nothing reaches the sink then, so Outbound.flush never asks, and reading must resume here.
+        resumeIfDrained();
     }
 
     // ---- memory and backpressure ----
