@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.chaosproxy.Async;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Connection;
 import io.chaosproxy.DuplicateException;
@@ -21,7 +22,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -108,13 +111,23 @@ class UpstreamFaultsAttackTest {
         }
     }
 
+    /**
+     * Two 6 MiB echo streams, one through each upstream, sent 128 KiB at a time: a piece, then a change to both
+     * upstreams' faults, which must reach both connections; then (unless the change put the stall in place)
+     * everything sent so far must come back. So each of the eight changes is made six times with bytes in the
+     * proxy, and one that stalls a stream fails the test, named. Readers and writers run on threads of their own
+     * ({@link Async}): on two cores JDK 25's common pool has a single thread, and the first blocking read held it
+     * while the writers never started (a read timeout after 20 s). The waits are generous: they end as soon as
+     * the bytes are back.
+     */
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void faultsChangedOnTheUpstreamWhileBytesStreamLoseNothing() throws Exception {
         byte[] payload = new byte[6 << 20];
         new Random(11).nextBytes(payload);
         try (TcpServer a = TcpServer.echo(); TcpServer b = TcpServer.echo();
-                ChaosProxy proxy = ChaosProxy.builder().seed(11).route(0, a.address(), b.address()).name("app")
-                        .start()) {
+                ChaosProxy proxy = ChaosProxy.builder().seed(11).highWaterMark(64 * 1024)   // a piece fills it
+                        .route(0, a.address(), b.address()).name("app").start()) {
             Route app = proxy.route("app");
             List<Consumer<Upstream>> changes = List.of(
                     u -> u.addFault(Fault.latency(Duration.ofMillis(20)).named("lat")),
@@ -127,26 +140,28 @@ class UpstreamFaultsAttackTest {
                     u -> u.removeFault("bw"),
                     Upstream::clearFaults);
             try (Socket first = Sockets.connect(app.localPort()); Socket second = Sockets.connect(app.localPort())) {
-                CompletableFuture<String> firstEcho = io.chaosproxy.Async.supplyAsync(() -> sha256(first));
-                CompletableFuture<String> secondEcho = io.chaosproxy.Async.supplyAsync(() -> sha256(second));
-                CompletableFuture<Void> writes = CompletableFuture.allOf(
-                        io.chaosproxy.Async.runAsync(() -> writeInPieces(first, payload)),
-                        io.chaosproxy.Async.runAsync(() -> writeInPieces(second, payload)));
-                int round = 0;
-                while (!writes.isDone()) {
-                    for (Consumer<Upstream> change : changes) {
-                        for (Upstream upstream : app.upstreams()) {
-                            change.accept(upstream);
-                        }
-                        await().pollDelay(Duration.ofMillis(20)).until(() -> true);
+                List<EchoStream> streams = List.of(new EchoStream(first, payload), new EchoStream(second, payload));
+                int step = 0;
+                while (!streams.stream().allMatch(EchoStream::allSent)) {
+                    String change = "change " + step % changes.size() + " of round " + step / changes.size();
+                    streams.forEach(EchoStream::sendPiece);
+                    soon().alias("a piece sent before " + change)
+                            .until(() -> streams.stream().allMatch(EchoStream::pieceSent));
+                    app.upstreams().forEach(changes.get(step % changes.size()));
+                    soon().alias(change + " on every connection")
+                            .until(() -> app.connections().stream().allMatch(
+                                    c -> c.faults().equals(app.upstream(c.upstream()).faults())));
+                    if (app.upstreams().get(0).faults().stream().noneMatch(f -> f.name().equals("stall"))) {
+                        soon().alias("every byte sent back after " + change)
+                                .until(() -> streams.stream().allMatch(EchoStream::caughtUp));
                     }
-                    round++;
+                    step++;
                 }
-                writes.get(20, TimeUnit.SECONDS);
                 String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
-                assertThat(firstEcho.get(20, TimeUnit.SECONDS)).isEqualTo(expected);
-                assertThat(secondEcho.get(20, TimeUnit.SECONDS)).isEqualTo(expected);
-                assertThat(round).isPositive();
+                for (EchoStream stream : streams) {
+                    assertThat(stream.sha256.get(20, TimeUnit.SECONDS)).isEqualTo(expected);
+                }
+                assertThat(step).as("pieces of 128 KiB").isEqualTo(48);
             }
         }
     }
@@ -178,6 +193,11 @@ class UpstreamFaultsAttackTest {
         }
     }
 
+    /** Generous (the machine may be busy), and polled often: most waits here end within milliseconds. */
+    private static org.awaitility.core.ConditionFactory soon() {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5));
+    }
+
     private static void assertDuplicate(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOf(DuplicateException.class);
     }
@@ -190,22 +210,73 @@ class UpstreamFaultsAttackTest {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
-    private static void writeInPieces(Socket socket, byte[] payload) {
-        try {
-            for (int offset = 0; offset < payload.length; offset += 64 * 1024) {
-                socket.getOutputStream().write(payload, offset, Math.min(64 * 1024, payload.length - offset));
-            }
-            socket.shutdownOutput();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
+    /**
+     * One client's stream to the echo upstream: {@link #sendPiece} has the writer send the next 128 KiB (and
+     * half-close after the last); a reader reads it back to its end, counting, and gives the SHA-256 of it all.
+     * Both block on sockets, on threads of their own.
+     */
+    private static final class EchoStream {
+        private static final int PIECE = 128 * 1024;
+        private final Semaphore turns = new Semaphore(0);
+        private final AtomicLong sent = new AtomicLong();
+        private final AtomicLong received = new AtomicLong();
+        private final int size;
+        private volatile long wanted;   // written by the test's thread, read by Awaitility's
+        private final CompletableFuture<Void> written;
+        final CompletableFuture<String> sha256;
 
-    private static String sha256(Socket socket) {
-        try {
-            return Sockets.digest(socket.getInputStream()).sha256();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        EchoStream(Socket socket, byte[] payload) {
+            this.size = payload.length;
+            written = Async.runAsync(() -> {
+                try {
+                    for (int offset = 0; offset < size; offset += PIECE) {
+                        turns.acquire();
+                        socket.getOutputStream().write(payload, offset, Math.min(PIECE, size - offset));
+                        sent.set(Math.min(offset + PIECE, size));
+                    }
+                    socket.shutdownOutput();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            sha256 = Async.supplyAsync(() -> {
+                try {
+                    MessageDigest sha = Sockets.sha256();
+                    InputStream in = socket.getInputStream();
+                    byte[] buffer = new byte[64 * 1024];
+                    int n;
+                    while ((n = in.read(buffer)) >= 0) {
+                        sha.update(buffer, 0, n);
+                        received.addAndGet(n);
+                    }
+                    return HexFormat.of().formatHex(sha.digest());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+
+        void sendPiece() {
+            wanted = Math.min(wanted + PIECE, size);
+            turns.release();
+        }
+
+        boolean pieceSent() {
+            if (written.isCompletedExceptionally()) {
+                written.join();   // throws: the await fails with the writer's error
+            }
+            return sent.get() == wanted;
+        }
+
+        boolean allSent() {
+            return sent.get() == size;
+        }
+
+        /** Whether every byte sent has come back, or the stream failed (which {@code sha256.get()} reports). */
+        boolean caughtUp() {
+            return received.get() == sent.get() || sha256.isCompletedExceptionally();
         }
     }
 }
