@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.chaosproxy.Async;
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Connection;
+import io.chaosproxy.Direction;
 import io.chaosproxy.DuplicateException;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
@@ -26,8 +27,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Per-upstream faults: one name space with the route's, whichever way a fault comes in; back to the start with
@@ -112,33 +116,25 @@ class UpstreamFaultsAttackTest {
     }
 
     /**
-     * Two 6 MiB echo streams, one through each upstream, sent 128 KiB at a time: a piece, then a change to both
-     * upstreams' faults, which must reach both connections; then (unless the change put the stall in place)
-     * everything sent so far must come back. So each of the eight changes is made six times with bytes in the
-     * proxy, and one that stalls a stream fails the test, named. Readers and writers run on threads of their own
-     * ({@link Async}): on two cores JDK 25's common pool has a single thread, and the first blocking read held it
-     * while the writers never started (a read timeout after 20 s). The waits are generous: they end as soon as
-     * the bytes are back.
+     * Two 6 MiB echo streams, one through each upstream, sent 128 KiB at a time: a piece, then a change to the
+     * faults of both upstreams (or of the route: the same eight changes), which must reach both connections; then
+     * (unless the change put the stall in place) everything sent so far must come back. So each change is made six
+     * times with bytes in the proxy, and one that stalls a stream fails the test, named. Readers and writers run
+     * on threads of their own ({@link Async}): on two cores JDK 25's common pool has a single thread, and the first
+     * blocking read held it while the writers never started (a read timeout after 20 s). The waits are generous:
+     * they end as soon as the bytes are back.
      */
-    @Test
+    @ParameterizedTest(name = "changed on the {0}")
+    @ValueSource(strings = {"upstreams", "route"})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void faultsChangedOnTheUpstreamWhileBytesStreamLoseNothing() throws Exception {
+    void faultsChangedWhileBytesStreamLoseNothing(String where) throws Exception {
         byte[] payload = new byte[6 << 20];
         new Random(11).nextBytes(payload);
         try (TcpServer a = TcpServer.echo(); TcpServer b = TcpServer.echo();
                 ChaosProxy proxy = ChaosProxy.builder().seed(11).highWaterMark(64 * 1024)   // a piece fills it
                         .route(0, a.address(), b.address()).name("app").start()) {
             Route app = proxy.route("app");
-            List<Consumer<Upstream>> changes = List.of(
-                    u -> u.addFault(Fault.latency(Duration.ofMillis(20)).named("lat")),
-                    u -> u.addFault(Fault.slicer(700, 300, Duration.ZERO).direction(io.chaosproxy.Direction.BOTH)),
-                    u -> u.updateFault(Fault.latency(Duration.ofMillis(5)).jitter(Duration.ofMillis(5)).named("lat")),
-                    u -> u.addFault(Fault.timeout(Duration.ZERO).named("stall")),
-                    u -> u.removeFault("stall"),
-                    u -> u.setFaults(List.of(Fault.bandwidth(4 << 20).named("bw"),
-                            Fault.loss(0.05).retransmitDelay(Duration.ofMillis(5)).named("loss"))),
-                    u -> u.removeFault("bw"),
-                    Upstream::clearFaults);
+            List<Runnable> changes = where.equals("route") ? routeChanges(app) : upstreamChanges(app);
             try (Socket first = Sockets.connect(app.localPort()); Socket second = Sockets.connect(app.localPort())) {
                 List<EchoStream> streams = List.of(new EchoStream(first, payload), new EchoStream(second, payload));
                 int step = 0;
@@ -147,11 +143,10 @@ class UpstreamFaultsAttackTest {
                     streams.forEach(EchoStream::sendPiece);
                     soon().alias("a piece sent before " + change)
                             .until(() -> streams.stream().allMatch(EchoStream::pieceSent));
-                    app.upstreams().forEach(changes.get(step % changes.size()));
-                    soon().alias(change + " on every connection")
-                            .until(() -> app.connections().stream().allMatch(
-                                    c -> c.faults().equals(app.upstream(c.upstream()).faults())));
-                    if (app.upstreams().get(0).faults().stream().noneMatch(f -> f.name().equals("stall"))) {
+                    changes.get(step % changes.size()).run();
+                    soon().alias(change + " on every connection").until(() -> app.connections().stream()
+                            .allMatch(c -> c.faults().equals(faultsFor(app, app.upstream(c.upstream())))));
+                    if (faultsFor(app, app.upstreams().get(0)).stream().noneMatch(f -> f.name().equals("stall"))) {
                         soon().alias("every byte sent back after " + change)
                                 .until(() -> streams.stream().allMatch(EchoStream::caughtUp));
                     }
@@ -164,6 +159,32 @@ class UpstreamFaultsAttackTest {
                 assertThat(step).as("pieces of 128 KiB").isEqualTo(48);
             }
         }
+    }
+
+    private static final Fault LAT = Fault.latency(Duration.ofMillis(20)).named("lat");
+    private static final Fault SLICER = Fault.slicer(700, 300, Duration.ZERO).direction(Direction.BOTH);
+    private static final Fault JITTERY_LAT = Fault.latency(Duration.ofMillis(5)).jitter(Duration.ofMillis(5))
+            .named("lat");
+    private static final Fault STALL = Fault.timeout(Duration.ZERO).named("stall");
+    private static final List<Fault> BW_AND_LOSS = List.of(Fault.bandwidth(4 << 20).named("bw"),
+            Fault.loss(0.05).retransmitDelay(Duration.ofMillis(5)).named("loss"));
+
+    private static List<Runnable> upstreamChanges(Route app) {
+        List<Consumer<Upstream>> changes = List.of(u -> u.addFault(LAT), u -> u.addFault(SLICER),
+                u -> u.updateFault(JITTERY_LAT), u -> u.addFault(STALL), u -> u.removeFault("stall"),
+                u -> u.setFaults(BW_AND_LOSS), u -> u.removeFault("bw"), Upstream::clearFaults);
+        return changes.stream().map(change -> (Runnable) () -> app.upstreams().forEach(change)).toList();
+    }
+
+    private static List<Runnable> routeChanges(Route app) {
+        return List.of(() -> app.addFault(LAT), () -> app.addFault(SLICER), () -> app.updateFault(JITTERY_LAT),
+                () -> app.addFault(STALL), () -> app.removeFault("stall"), () -> app.setFaults(BW_AND_LOSS),
+                () -> app.removeFault("bw"), app::clearFaults);
+    }
+
+    /** What a connection to {@code upstream} follows: the route's faults, then the upstream's. */
+    private static List<Fault> faultsFor(Route app, Upstream upstream) {
+        return Stream.concat(app.faults().stream(), upstream.faults().stream()).toList();
     }
 
     @Test
@@ -225,8 +246,9 @@ class UpstreamFaultsAttackTest {
         private final CompletableFuture<Void> written;
         final CompletableFuture<String> sha256;
 
-        EchoStream(Socket socket, byte[] payload) {
+        EchoStream(Socket socket, byte[] payload) throws java.net.SocketException {
             this.size = payload.length;
+            socket.setSoTimeout(60_000);   // longer than the test's waits: a stalled stream fails one, named
             written = Async.runAsync(() -> {
                 try {
                     for (int offset = 0; offset < size; offset += PIECE) {
