@@ -77,6 +77,8 @@ class PoolListenerAttackTest {
             }
             await().until(() -> app.metrics().activeConnections() == 0);
             assertThat(app.upstreams()).allSatisfy(u -> assertThat(u.activeConnections()).isZero());
+            // The count drops before listeners hear of the close: wait for the event itself.
+            await().until(() -> events.stream().anyMatch(ChaosEvent.ConnectionClosed.class::isInstance));
             assertThat(events).filteredOn(ChaosEvent.ConnectionClosed.class::isInstance).hasSize(1);
             app.enable();
             try (Socket client = Sockets.connect(app.localPorts().get(1))) {

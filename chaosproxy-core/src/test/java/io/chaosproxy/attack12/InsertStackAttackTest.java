@@ -143,6 +143,9 @@ class InsertStackAttackTest {
 
             byte[] got = upstreamGot.get(20, TimeUnit.SECONDS);
             assertThat(Bytes.readToEnd(client.getInputStream())).isEmpty();   // a FIN, no reset
+            // Listeners hear of the close once the sockets are closed, which may be after the client saw its FIN.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> events.stream().anyMatch(ChaosEvent.ConnectionClosed.class::isInstance));
             assertThat(events).filteredOn(ChaosEvent.ConnectionClosed.class::isInstance)
                     .extracting(event -> ((ChaosEvent.ConnectionClosed) event).reason())
                     .containsExactly("completed");
