@@ -19,12 +19,17 @@ final class UpstreamResolver {
     static final int MAX_PENDING = 256;
 
     private final ThreadPoolExecutor executor;
+    // Every thread made and maybe not yet ended: close() joins them, as the pool's termination comes a moment
+    // before its last thread has ended. Ended ones are dropped as new ones come, so it stays small.
+    private final java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     UpstreamResolver(String proxyName) {
         AtomicInteger count = new AtomicInteger();
         executor = new ThreadPoolExecutor(2, 2, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_PENDING), task -> {
             Thread thread = new Thread(task, "chaos-proxy-resolver-" + proxyName + "-" + count.getAndIncrement());
             thread.setDaemon(true);
+            threads.removeIf(made -> !made.isAlive() && made.getState() == Thread.State.TERMINATED);
+            threads.add(thread);
             return thread;
         });
         executor.allowCoreThreadTimeOut(true);
@@ -65,7 +70,11 @@ final class UpstreamResolver {
     void close() {
         executor.shutdownNow();
         try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
+            if (executor.awaitTermination(2, TimeUnit.SECONDS)) {
+                for (Thread thread : threads) {
+                    thread.join(100);   // ending: its task is done, it is on its way out
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
