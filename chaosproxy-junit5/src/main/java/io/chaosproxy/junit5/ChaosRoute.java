@@ -28,6 +28,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * each test. On a method it lives for that test only; a method route with the name of a class route replaces
  * that route's faults for the test instead ({@code upstream} may then be left out; its upstreams and balancing stay
  * the class route's).
+ *
+ * <p>The annotation covers the common faults (drop, latency, jitter, bandwidth). Every other fault (timeout, reset
+ * peer, slicer, limit data, corrupt, terminate, loss, packet loss, slow close, max lifetime, connect delay, a fault
+ * of your own) is a call on the route the test receives, undone after the test as the annotation's faults are:
+ * <pre>{@code
+ * @Test void survivesAResetDatabase(ChaosProxy proxy) {
+ *     proxy.route("db").addFault(Fault.resetPeer(Duration.ofMillis(200)));   // restored to the annotation's after
+ *     ...
+ * }
+ * }</pre>
+ * Route settings beyond these (health checks, a circuit breaker, limits, more ports) are set on the route's builder
+ * through {@code ChaosProxyExtension.builder().route(name, upstream, r -> r.maxConnections(10))}, or on a
+ * {@code ChaosProxy} of the test's own.
  */
 @Documented
 @Target({TYPE, METHOD})
