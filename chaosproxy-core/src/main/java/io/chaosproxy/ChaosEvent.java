@@ -10,7 +10,7 @@ import java.time.Duration;
 public sealed interface ChaosEvent {
 
     /** The connection it happened on; null for an event about an upstream rather than a connection. */
-    Connection connection();
+    ChaosConnection connection();
 
     /** The name of the route it happened on. */
     default String route() {
@@ -19,9 +19,9 @@ public sealed interface ChaosEvent {
 
     /**
      * A connection was accepted; no byte has flowed and the upstream has not been contacted. A listener may
-     * give it faults of its own now ({@link Connection#addFault}) and they apply from the first byte.
+     * give it faults of its own now ({@link ChaosConnection#addFault}) and they apply from the first byte.
      */
-    record ConnectionOpened(Connection connection) implements ChaosEvent {
+    record ConnectionOpened(ChaosConnection connection) implements ChaosEvent {
     }
 
     /**
@@ -30,7 +30,7 @@ public sealed interface ChaosEvent {
      * @param reason why: {@code completed}, {@code dropped}, {@code reset by client}, {@code upstream failed},
      *               the fault that cut it, ...
      */
-    record ConnectionClosed(Connection connection, long bytesUpstream, long bytesDownstream, Duration duration,
+    record ConnectionClosed(ChaosConnection connection, long bytesUpstream, long bytesDownstream, Duration duration,
             String reason) implements ChaosEvent {
     }
 
@@ -39,7 +39,7 @@ public sealed interface ChaosEvent {
      *
      * @param detail what it did, e.g. {@code delay=212ms}, {@code bytes=1 at=4711}, {@code mode=reset}
      */
-    record FaultInjected(Connection connection, Fault fault, String detail) implements ChaosEvent {
+    record FaultInjected(ChaosConnection connection, Fault fault, String detail) implements ChaosEvent {
     }
 
     /**
@@ -48,7 +48,7 @@ public sealed interface ChaosEvent {
      * @param kind {@code refused}, {@code timeout}, {@code unreachable}, {@code unresolved} (a route that
      *             resolves its upstream on each connection found no such host) or {@code other}
      */
-    record UpstreamError(Connection connection, String kind, String message) implements ChaosEvent {
+    record UpstreamError(ChaosConnection connection, String kind, String message) implements ChaosEvent {
     }
 
     /**
@@ -57,7 +57,7 @@ public sealed interface ChaosEvent {
      *
      * @param tried  the targets tried, in order; empty when none was usable
      */
-    record NoUpstream(Connection connection, java.util.List<String> tried) implements ChaosEvent {
+    record NoUpstream(ChaosConnection connection, java.util.List<String> tried) implements ChaosEvent {
 
         /** Copies the list. */
         public NoUpstream {
@@ -77,7 +77,7 @@ public sealed interface ChaosEvent {
 
         /** None: the event is about an upstream. */
         @Override
-        public Connection connection() {
+        public ChaosConnection connection() {
             return null;
         }
     }
@@ -93,7 +93,7 @@ public sealed interface ChaosEvent {
 
         /** None: the event is about an upstream. */
         @Override
-        public Connection connection() {
+        public ChaosConnection connection() {
             return null;
         }
     }

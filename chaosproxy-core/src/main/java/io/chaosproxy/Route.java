@@ -153,7 +153,7 @@ public final class Route {
     /**
      * The same as {@link #restoreFaults()}.
      *
-     * @deprecated "reset" reads as a TCP reset, which {@link Connection#reset()} sends; use {@link #restoreFaults()}
+     * @deprecated "reset" reads as a TCP reset, which {@link ChaosConnection#reset()} sends; use {@link #restoreFaults()}
      */
     @Deprecated
     public Route reset() {
@@ -184,7 +184,7 @@ public final class Route {
     }
 
     /** The route's live connections, oldest first. */
-    public List<Connection> connections() {
+    public List<ChaosConnection> connections() {
         return runtime.connections();
     }
 

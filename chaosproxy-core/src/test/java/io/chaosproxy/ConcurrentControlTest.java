@@ -198,9 +198,9 @@ class ConcurrentControlTest {
                 case 7 -> route.closeConnections();
                 case 8 -> route.restoreFaults();
                 case 9 -> {
-                    List<Connection> live = route.connections();
+                    List<ChaosConnection> live = route.connections();
                     if (!live.isEmpty()) {
-                        Connection connection = live.get(random.nextInt(live.size()));
+                        ChaosConnection connection = live.get(random.nextInt(live.size()));
                         if (random.nextBoolean()) {
                             connection.addFault(randomFault(random).named("own" + random.nextInt(2)));
                         } else {

@@ -57,7 +57,7 @@ class CutsAreVisibleTest {
 
     @Test
     void connectionCloseResetsAClientWhoseBytesWereHeld() throws Exception {
-        assertClientSeesReset(proxy -> proxy.route("r").connections().forEach(Connection::close));
+        assertClientSeesReset(proxy -> proxy.route("r").connections().forEach(ChaosConnection::close));
     }
 
     @Test
@@ -146,11 +146,11 @@ class CutsAreVisibleTest {
                 for (int i = 0; i < 200; i++) {
                     Fault fault = Fault.latency(Duration.ofMillis(i + 1)).named("l" + i);
                     route.addFault(fault);
-                    for (Connection connection : route.connections()) {
+                    for (ChaosConnection connection : route.connections()) {
                         assertThat(connection.faults()).as("after addFault, round %d", i).contains(fault);
                     }
                     route.removeFault(fault.name());
-                    for (Connection connection : route.connections()) {
+                    for (ChaosConnection connection : route.connections()) {
                         assertThat(connection.faults()).as("after removeFault, round %d", i).isEmpty();
                     }
                 }
@@ -170,7 +170,7 @@ class CutsAreVisibleTest {
                 Socket client = Sockets.connect(proxy.route("r"))) {
             Route route = proxy.route("r");
             await().until(() -> route.connections().size() == 1);
-            Connection connection = route.connections().get(0);
+            ChaosConnection connection = route.connections().get(0);
             List<Fault> next = List.of(Fault.timeout(Duration.ZERO).named("stall"), Fault.latency(Duration.ofMillis(1)));
             for (int i = 0; i < 20; i++) {
                 route.setFaults(i % 2 == 0 ? next : next.subList(0, 1));

@@ -36,7 +36,7 @@ class LayersTest {
         return switch (file) {
             case "ChaosProxy.java", "Route.java", "RouteBuilder.java", "Upstream.java" -> 4;
             case "Direction.java", "package-info.java" -> 0;
-            default -> 2;   // Connection, ChaosEvent, ChaosListener, ProxyMetrics, DuplicateException
+            default -> 2;   // ChaosConnection, ChaosEvent, ChaosListener, ProxyMetrics, DuplicateException
         };
     }
 

@@ -56,9 +56,9 @@ class RouteControlTest {
             await().until(() -> route.connections().size() == 2
                     && route.connections().get(1).bytesDownstream() == 2
                     && route.connections().get(0).bytesDownstream() == 5);
-            List<Connection> connections = route.connections();
-            Connection a = connections.get(0);
-            Connection b = connections.get(1);
+            List<ChaosConnection> connections = route.connections();
+            ChaosConnection a = connections.get(0);
+            ChaosConnection b = connections.get(1);
             assertThat(a.id()).isEqualTo(1);
             assertThat(b.id()).isEqualTo(2);
             assertThat(a.route()).isEqualTo("web");
@@ -80,7 +80,7 @@ class RouteControlTest {
                 Socket second = Sockets.connect(proxy.routes().get(0))) {
             Route route = proxy.routes().get(0);
             await().until(() -> route.connections().size() == 2);
-            List<Connection> before = route.connections();
+            List<ChaosConnection> before = route.connections();
             route.closeConnections();
             // a cut: neither stream was ended by the upstream, so each ends in a reset, not a clean end of stream
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.getInputStream().read())
@@ -88,7 +88,7 @@ class RouteControlTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> second.getInputStream().read())
                     .isInstanceOf(java.net.SocketException.class);
             await().until(() -> route.connections().isEmpty());
-            assertThat(before).noneMatch(Connection::isOpen);
+            assertThat(before).noneMatch(ChaosConnection::isOpen);
             assertThat(route.isEnabled()).isTrue();
             try (Socket third = Sockets.connect(route)) {
                 assertThat(roundTripMillis(third, 3)).isLessThan(2000);
@@ -121,8 +121,8 @@ class RouteControlTest {
                 Socket fast = Sockets.connect(proxy.routes().get(0))) {
             Route route = proxy.routes().get(0);
             await().until(() -> route.connections().size() == 2);
-            Connection slowOne = connectionOf(route, slow);
-            Connection fastOne = connectionOf(route, fast);
+            ChaosConnection slowOne = connectionOf(route, slow);
+            ChaosConnection fastOne = connectionOf(route, fast);
             slowOne.addFault(Fault.latency(Duration.ofMillis(300)).named("mine"));
             await().until(() -> slowOne.faults().size() == 1);
             assertThat(slowOne.faults()).extracting(Fault::name).containsExactly("mine");
@@ -150,7 +150,7 @@ class RouteControlTest {
                 Socket client = Sockets.connect(proxy.route("db"))) {
             Route route = proxy.route("db");
             await().until(() -> route.connections().size() == 1);
-            Connection connection = route.connections().get(0);
+            ChaosConnection connection = route.connections().get(0);
             connection.addFault(Fault.latency(Duration.ofSeconds(30)).named("mine"));
             connection.addFault(Fault.corrupt(0.0).toxicity(0.0).named("never"));
             assertThat(connection.faults()).extracting(Fault::name).containsExactly("shared", "mine");
@@ -192,7 +192,7 @@ class RouteControlTest {
         }
     }
 
-    private static Connection connectionOf(Route route, Socket client) {
+    private static ChaosConnection connectionOf(Route route, Socket client) {
         return route.connections().stream()
                 .filter(c -> c.clientAddress().equals(client.getLocalSocketAddress()))
                 .findFirst().orElseThrow();

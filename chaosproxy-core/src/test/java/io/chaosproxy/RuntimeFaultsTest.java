@@ -190,7 +190,7 @@ class RuntimeFaultsTest {
                 Socket client = Sockets.connect(proxy.routes().get(0))) {
             Route route = proxy.routes().get(0);
             await().until(() -> route.connections().size() == 1);
-            Connection connection = route.connections().get(0);
+            ChaosConnection connection = route.connections().get(0);
             for (int i = 0; i < 50; i++) {   // each call is done when it returns: no stale view in between
                 connection.addFault(Fault.latency(Duration.ofMillis(5)).named("mine"));
                 assertThat(connection.faults()).extracting(Fault::name).containsExactly("mine");

@@ -108,7 +108,7 @@ class ToxicityAndSeedTest {
 
     private static Map<Long, Boolean> hasFault(Route route) {
         Map<Long, Boolean> result = new java.util.TreeMap<>();
-        for (Connection connection : route.connections()) {
+        for (ChaosConnection connection : route.connections()) {
             result.put(connection.id(), !connection.faults().isEmpty());
         }
         return result;

@@ -108,7 +108,7 @@ class UpstreamPoolTest {
                 for (int i = 0; i < 3; i++) {
                     try (Socket next = Sockets.connect(route)) {
                         roundTripMillis(next, 2);
-                        assertThat(route.connections()).last().extracting(Connection::upstream)
+                        assertThat(route.connections()).last().extracting(ChaosConnection::upstream)
                                 .isEqualTo(firstUpstream);
                     }
                     await().until(() -> route.upstream(firstUpstream).activeConnections() == 0);
@@ -190,7 +190,7 @@ class UpstreamPoolTest {
             for (int i = 0; i < 4; i++) {
                 try (Socket client = Sockets.connect(route)) {
                     long millis = roundTripMillis(client, 1);
-                    Connection connection = route.connections().get(0);
+                    ChaosConnection connection = route.connections().get(0);
                     if (connection.upstream().equals(b.address())) {
                         assertThat(millis).isGreaterThanOrEqualTo(300);
                         assertThat(connection.faults()).extracting(Fault::name).containsExactly("slow_b");

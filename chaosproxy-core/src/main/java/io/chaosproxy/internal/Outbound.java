@@ -18,7 +18,7 @@ final class Outbound {
     private final RouteCounters counters;
     private final boolean upstreamBound;
     private ArrayDeque<PooledChunk> queue;   // made on first use: most sinks take everything at once
-    private volatile long forwarded;         // read by other threads through Connection.bytesUpstream()
+    private volatile long forwarded;         // read by other threads through ChaosConnection.bytesUpstream()
     private boolean finished;
 
     Outbound(Pipe pipe, PipeOwner owner, Endpoint sink, BufferPool pool, RouteCounters counters,

@@ -1,6 +1,6 @@
 package io.chaosproxy.internal;
 
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
 import io.chaosproxy.spi.FaultTypes;
 import java.io.IOException;
@@ -12,10 +12,10 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
- * The public {@link Connection} of one proxied connection, safe from any thread: it reads what the loop published
+ * The public {@link ChaosConnection} of one proxied connection, safe from any thread: it reads what the loop published
  * in its volatile fields, and posts every change to the loop, where its {@link Relay} does the work.
  */
-final class ProxiedConnection implements Connection {
+final class ProxiedConnection implements ChaosConnection {
     private final long id;
     private final RouteRuntime route;
     private final EventLoop loop;
@@ -83,7 +83,7 @@ final class ProxiedConnection implements Connection {
         open = false;
     }
 
-    // ---- Connection ----
+    // ---- ChaosConnection ----
 
     @Override
     public long id() {

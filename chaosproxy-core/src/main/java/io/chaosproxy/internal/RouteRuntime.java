@@ -1,6 +1,6 @@
 package io.chaosproxy.internal;
 
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
 import io.chaosproxy.spi.FaultTypes;
 import java.io.IOException;
@@ -459,9 +459,9 @@ public final class RouteRuntime implements IoHandler {
         log.info("chaos-proxy route={} enabled listening={}", config.name(), localAddresses);
     }
 
-    public List<Connection> connections() {
-        List<Connection> live = new ArrayList<>(connections);
-        live.sort(java.util.Comparator.comparingLong(Connection::id));
+    public List<ChaosConnection> connections() {
+        List<ChaosConnection> live = new ArrayList<>(connections);
+        live.sort(java.util.Comparator.comparingLong(ChaosConnection::id));
         return live;
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Direction;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
@@ -100,7 +100,7 @@ class LossAttackTest {
 
     @Test
     void connectionCloseDuringAStall() throws Exception {
-        stallThenCut(proxy -> proxy.route("r").connections().forEach(Connection::close));
+        stallThenCut(proxy -> proxy.route("r").connections().forEach(ChaosConnection::close));
     }
 
     @Test
@@ -113,7 +113,7 @@ class LossAttackTest {
         stallThenCut(ChaosProxy::close);
     }
 
-    /** The same stall, but on one connection only through Connection.addFault. */
+    /** The same stall, but on one connection only through ChaosConnection.addFault. */
     @Test
     void closeConnectionsDuringAStallAddedToOneConnection() throws Exception {
         java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);

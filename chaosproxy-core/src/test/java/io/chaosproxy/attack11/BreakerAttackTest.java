@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chaosproxy.ChaosEvent;
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Route;
 import io.chaosproxy.Sockets;
 import io.chaosproxy.TcpServer;
@@ -197,7 +197,7 @@ class BreakerAttackTest {
     }
 
     /** The proxy's connection of the client {@code socket}. */
-    static Connection connectionOf(Route route, Socket socket) {
+    static ChaosConnection connectionOf(Route route, Socket socket) {
         return route.connections().stream()
                 .filter(c -> c.clientAddress().getPort() == socket.getLocalPort())
                 .findFirst().orElseThrow();

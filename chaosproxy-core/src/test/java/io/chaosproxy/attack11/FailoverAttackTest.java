@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.chaosproxy.Balancing;
 import io.chaosproxy.ChaosEvent;
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Route;
 import io.chaosproxy.Sockets;
 import io.chaosproxy.TcpServer;
@@ -100,7 +100,7 @@ class FailoverAttackTest {
                     assertThat(client.getInputStream().read()).isEqualTo(1);
                 }
                 Map<String, Long> perUpstream = app.connections().stream()
-                        .collect(Collectors.groupingBy(Connection::upstream, Collectors.counting()));
+                        .collect(Collectors.groupingBy(ChaosConnection::upstream, Collectors.counting()));
                 // Each open connection is the fewest-connections pick among the live targets it could get.
                 assertThat(perUpstream).as("open connections per upstream").containsOnlyKeys(a.address(), b.address());
                 assertThat(Math.abs(perUpstream.get(a.address()) - perUpstream.get(b.address())))

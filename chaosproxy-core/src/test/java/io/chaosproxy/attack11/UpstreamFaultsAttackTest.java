@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chaosproxy.Async;
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Direction;
 import io.chaosproxy.DuplicateException;
 import io.chaosproxy.Fault;
@@ -103,7 +103,7 @@ class UpstreamFaultsAttackTest {
             for (int i = 0; i < 3; i++) {
                 try (Socket client = Sockets.connect(app.localPort())) {
                     long millis = roundTripMillis(client);
-                    Connection connection = app.connections().get(0);
+                    ChaosConnection connection = app.connections().get(0);
                     assertThat(connection.faults()).as("faults of connection " + i + " to " + connection.upstream())
                             .isEmpty();
                     assertThat(millis).isLessThan(300);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
 import io.chaosproxy.TcpServer;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A connection's own faults (Connection.addFault, updateFault, removeFault, ownFaults) against its route's:
+ * A connection's own faults (ChaosConnection.addFault, updateFault, removeFault, ownFaults) against its route's:
  * names shared between the two, toxicity decisions kept or rolled again, calls on a closed connection.
  */
 @Timeout(60)
@@ -28,7 +28,7 @@ class ConnectionFaultsAttackTest {
                         .route(0, upstream.address()).start();
                 Socket client = Bytes.connect(proxy.routes().get(0).localPort())) {
             Route route = proxy.routes().get(0);
-            Connection connection = live(route);
+            ChaosConnection connection = live(route);
             connection.addFault(Fault.latency(Duration.ofMillis(10)).named("x"));
             route.addFault(Fault.bandwidth(1000).named("x"));   // the route's: every live connection gets it
 
@@ -51,7 +51,7 @@ class ConnectionFaultsAttackTest {
                     clients.add(Bytes.connect(route.localPort()));
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> route.connections().size() == 40);
-                List<Connection> connections = route.connections();
+                List<ChaosConnection> connections = route.connections();
                 Fault half = Fault.latency(Duration.ofMillis(10)).toxicity(0.5).named("half");
                 connections.forEach(c -> c.addFault(half));
                 List<Boolean> first = active(connections, "half");
@@ -78,7 +78,7 @@ class ConnectionFaultsAttackTest {
                 ChaosProxy proxy = ChaosProxy.builder().seed(12).shutdownTimeout(Duration.ZERO)
                         .route(0, upstream.address()).start()) {
             Route route = proxy.routes().get(0);
-            Connection connection;
+            ChaosConnection connection;
             try (Socket client = Bytes.connect(route.localPort())) {
                 connection = live(route);
                 connection.addFault(Fault.latency(Duration.ofMillis(10)).named("x"));
@@ -93,11 +93,11 @@ class ConnectionFaultsAttackTest {
         }
     }
 
-    private static Connection live(Route route) {
+    private static ChaosConnection live(Route route) {
         return await().atMost(Duration.ofSeconds(10)).until(route::connections, list -> !list.isEmpty()).get(0);
     }
 
-    private static List<Boolean> active(List<Connection> connections, String name) {
+    private static List<Boolean> active(List<ChaosConnection> connections, String name) {
         return connections.stream().map(c -> c.faults().stream().anyMatch(f -> f.name().equals(name))).toList();
     }
 }

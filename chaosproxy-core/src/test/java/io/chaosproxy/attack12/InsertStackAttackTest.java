@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chaosproxy.ChaosEvent;
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Direction;
 import io.chaosproxy.Fault;
 import io.chaosproxy.TcpServer;
@@ -135,7 +135,7 @@ class InsertStackAttackTest {
                         })
                         .route(0, upstream.address()).start();
                 Socket client = Bytes.connect(proxy.routes().get(0).localPort())) {
-            Connection connection = await().atMost(Duration.ofSeconds(10))
+            ChaosConnection connection = await().atMost(Duration.ofSeconds(10))
                     .until(() -> proxy.routes().get(0).connections(), list -> !list.isEmpty()).get(0);
             connection.addFault(Fault.corrupt(1.0).inserting().direction(Direction.UPSTREAM).named("garbage"));
             client.getOutputStream().write(payload);

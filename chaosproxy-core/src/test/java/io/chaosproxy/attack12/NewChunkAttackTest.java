@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Direction;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
@@ -343,7 +343,7 @@ class NewChunkAttackTest {
                     client.close();
                 }
             }
-            for (Connection c : route.connections()) {
+            for (ChaosConnection c : route.connections()) {
                 throw new AssertionError("still live: " + c);
             }
         }

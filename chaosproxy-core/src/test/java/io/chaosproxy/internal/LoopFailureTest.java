@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Route;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,7 +65,7 @@ class LoopFailureTest {
             Route route = proxy.routes().get(0);
             Socket client = connect(route);
             assertThat(roundTrip(client, "before")).isEqualTo("before");
-            Connection connection = route.connections().get(0);
+            ChaosConnection connection = route.connections().get(0);
             EventLoop loop = ((ProxiedConnection) connection).loop();
 
             loop.failForTest(new OutOfMemoryError("injected"));

@@ -1,7 +1,7 @@
 package io.chaosproxy.cli.admin;
 
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import java.util.function.Consumer;
 
 /**
@@ -11,19 +11,19 @@ import java.util.function.Consumer;
  */
 final class ConnectionHandler extends Resource {
     private final ChaosProxy proxy;
-    private final Consumer<Connection> action;
+    private final Consumer<ChaosConnection> action;
 
-    private ConnectionHandler(ChaosProxy proxy, Consumer<Connection> action) {
+    private ConnectionHandler(ChaosProxy proxy, Consumer<ChaosConnection> action) {
         this.proxy = proxy;
         this.action = action;
     }
 
     static ConnectionHandler close(ChaosProxy proxy) {
-        return new ConnectionHandler(proxy, Connection::close);
+        return new ConnectionHandler(proxy, ChaosConnection::close);
     }
 
     static ConnectionHandler reset(ChaosProxy proxy) {
-        return new ConnectionHandler(proxy, Connection::reset);
+        return new ConnectionHandler(proxy, ChaosConnection::reset);
     }
 
     @Override

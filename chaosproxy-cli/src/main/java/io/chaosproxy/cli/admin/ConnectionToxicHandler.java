@@ -1,7 +1,7 @@
 package io.chaosproxy.cli.admin;
 
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
 
 /**
@@ -18,13 +18,13 @@ final class ConnectionToxicHandler extends Resource {
 
     @Override
     Response get(Request request) {
-        Connection connection = Proxies.connection(proxy, request.param(0));
+        ChaosConnection connection = Proxies.connection(proxy, request.param(0));
         return Response.json(200, new ConnectionToxics(proxy, connection).json(request.param(1)));
     }
 
     @Override
     Response post(Request request) {
-        Connection connection = Proxies.connection(proxy, request.param(0));
+        ChaosConnection connection = Proxies.connection(proxy, request.param(0));
         ConnectionToxics toxics = new ConnectionToxics(proxy, connection);
         Fault updated = Toxics.update(toxics.own(request.param(1)), Json.parse(request.body()));
         connection.updateFault(updated);   // removed meanwhile: NoSuchElementException, a 404
@@ -41,7 +41,7 @@ final class ConnectionToxicHandler extends Resource {
 
     @Override
     Response delete(Request request) {
-        Connection connection = Proxies.connection(proxy, request.param(0));
+        ChaosConnection connection = Proxies.connection(proxy, request.param(0));
         new ConnectionToxics(proxy, connection).own(request.param(1));
         connection.removeFault(request.param(1));
         return Response.noContent();

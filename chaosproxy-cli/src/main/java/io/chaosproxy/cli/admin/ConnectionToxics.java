@@ -3,7 +3,7 @@ package io.chaosproxy.cli.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -18,9 +18,9 @@ import java.util.Optional;
  */
 final class ConnectionToxics {
     private final ChaosProxy proxy;
-    private final Connection connection;
+    private final ChaosConnection connection;
 
-    ConnectionToxics(ChaosProxy proxy, Connection connection) {
+    ConnectionToxics(ChaosProxy proxy, ChaosConnection connection) {
         this.proxy = proxy;
         this.connection = connection;
     }

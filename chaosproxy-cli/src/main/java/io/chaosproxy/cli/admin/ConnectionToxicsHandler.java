@@ -1,7 +1,7 @@
 package io.chaosproxy.cli.admin;
 
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
 
 /**
@@ -18,13 +18,13 @@ final class ConnectionToxicsHandler extends Resource {
 
     @Override
     Response get(Request request) {
-        Connection connection = Proxies.connection(proxy, request.param(0));
+        ChaosConnection connection = Proxies.connection(proxy, request.param(0));
         return Response.json(200, new ConnectionToxics(proxy, connection).json());
     }
 
     @Override
     Response post(Request request) {
-        Connection connection = Proxies.connection(proxy, request.param(0));
+        ChaosConnection connection = Proxies.connection(proxy, request.param(0));
         Fault fault = Toxics.parse(Json.parse(request.body()), "");
         try {
             connection.addFault(fault);

@@ -3,7 +3,7 @@ package io.chaosproxy.cli.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
 import java.util.List;
@@ -25,14 +25,14 @@ final class ConnectionsHandler extends Resource {
         List<Route> routes = only == null ? proxy.routes() : List.of(Proxies.route(proxy, only));
         ArrayNode list = Json.arrayNode();
         for (Route route : routes) {
-            for (Connection connection : route.connections()) {
+            for (ChaosConnection connection : route.connections()) {
                 list.add(json(connection));
             }
         }
         return Response.json(200, list);
     }
 
-    static ObjectNode json(Connection connection) {
+    static ObjectNode json(ChaosConnection connection) {
         ObjectNode node = Json.objectNode();
         node.put("id", connection.id());
         node.put("proxy", connection.route());

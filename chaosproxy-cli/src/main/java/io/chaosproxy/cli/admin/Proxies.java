@@ -1,7 +1,7 @@
 package io.chaosproxy.cli.admin;
 
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
 import java.util.NoSuchElementException;
@@ -27,7 +27,7 @@ final class Proxies {
      * The live connection with the id {@code GET /connections} shows: 400 when {@code id} is not a number, 404
      * {@code connection not found} when no live connection has it (it may have closed since it was listed).
      */
-    static Connection connection(ChaosProxy proxy, String id) {
+    static ChaosConnection connection(ChaosProxy proxy, String id) {
         long number;
         try {
             number = Long.parseLong(id);
@@ -35,7 +35,7 @@ final class Proxies {
             throw ApiException.badRequest("connection id \"" + id + "\" is not a number");
         }
         for (Route route : proxy.routes()) {
-            for (Connection connection : route.connections()) {
+            for (ChaosConnection connection : route.connections()) {
                 if (connection.id() == number) {
                     return connection;
                 }

@@ -2,7 +2,7 @@ package io.chaosproxy.cli.trixter;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
 import java.math.BigInteger;
 import java.net.Inet6Address;
@@ -12,20 +12,20 @@ import java.util.Map;
 
 /**
  * One live connection as Trixter's API sees it: the value of each knob, each set one a fault of this connection
- * alone. The values are kept here, not read back from {@link Connection#faults()}, which the connection's loop
+ * alone. The values are kept here, not read back from {@link ChaosConnection#faults()}, which the connection's loop
  * publishes a moment after a change: a {@code GET} right after a {@code PATCH} must show the new value.
  */
 final class KnobbedConnection {
-    private final Connection connection;
+    private final ChaosConnection connection;
     private final Map<Knob, Number> values = new EnumMap<>(Knob.class);   // guarded by this
 
     /** Gives {@code connection} the starting values; called on its loop when it opens, so they apply from byte one. */
-    KnobbedConnection(Connection connection, Map<Knob, Number> initial) {
+    KnobbedConnection(ChaosConnection connection, Map<Knob, Number> initial) {
         this.connection = connection;
         initial.forEach(this::set);
     }
 
-    Connection connection() {
+    ChaosConnection connection() {
         return connection;
     }
 

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Route;
 import io.chaosproxy.cli.admin.AdminServer;
 import java.io.IOException;
@@ -149,7 +149,7 @@ class ConnectionToxicsAttackTest {
             List<Boolean> rolled = activeAfter(ids, "{\"toxicity\":0.6}");
             assertThat(rolled).as("toxicity changed: rolled again").isNotEqualTo(first);
             for (String id : ids) {   // what the API answered is what the connection does
-                Connection connection = connection(id);
+                ChaosConnection connection = connection(id);
                 assertThat(connection.faults().stream().anyMatch(f -> f.name().equals("half")))
                         .isEqualTo(rolled.get(ids.indexOf(id)));
                 assertThat(Http.json(api.get("/connections/" + id + "/toxics/half")).get("toxicity").asDouble())
@@ -179,7 +179,7 @@ class ConnectionToxicsAttackTest {
                     sent.append(message);
                     client.getOutputStream().write(message.getBytes(StandardCharsets.US_ASCII));
                 }
-                Connection connection = connection(id);
+                ChaosConnection connection = connection(id);
                 // Held by the toxic (or, for the blackhole, left unread): not all of it reaches the upstream.
                 await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
                         .until(() -> connection.bytesUpstream() < sent.length());
@@ -274,13 +274,13 @@ class ConnectionToxicsAttackTest {
     }
 
     private String idOf(Socket client) {
-        Connection connection = await().atMost(Duration.ofSeconds(10)).until(() -> route.connections().stream()
+        ChaosConnection connection = await().atMost(Duration.ofSeconds(10)).until(() -> route.connections().stream()
                 .filter(c -> c.clientAddress().getPort() == client.getLocalPort()).findFirst().orElse(null),
                 c -> c != null);
         return Long.toString(connection.id());
     }
 
-    private Connection connection(String id) {
+    private ChaosConnection connection(String id) {
         return route.connections().stream().filter(c -> Long.toString(c.id()).equals(id)).findFirst().orElseThrow();
     }
 

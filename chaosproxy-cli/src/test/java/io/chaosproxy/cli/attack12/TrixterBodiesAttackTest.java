@@ -2,7 +2,7 @@ package io.chaosproxy.cli.attack12;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.cli.trixter.TrixterMode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -119,7 +119,7 @@ class TrixterBodiesAttackTest {
             String id = idOf(client);
             HttpResponse<String> response = api.patch("/connections/" + id + "/corruption", body);
             assertThat(response.statusCode()).as("%s -> %s", body, response.body()).isIn(202, 400, 422);
-            Connection connection = connection(id);
+            ChaosConnection connection = connection(id);
             double shown = find(id).path("corrupt_probability_rate").asDouble();
             assertThat(shown >= 0.0 && shown <= 1.0).as("%s shown as %s", body, shown).isTrue();   // -0.0 too
             assertThat(connection.ownFaults()).as("%s", body).hasSize(shown == 0.0 ? 0 : 1);
@@ -209,7 +209,7 @@ class TrixterBodiesAttackTest {
 
     private static String idOf(Socket client) throws Exception {
         var route = cli.running().proxy().route(TrixterMode.ROUTE);
-        Connection connection = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        ChaosConnection connection = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> route.connections().stream()
                         .filter(c -> c.clientAddress().getPort() == client.getLocalPort()).findFirst().orElse(null),
                         c -> c != null);
@@ -219,7 +219,7 @@ class TrixterBodiesAttackTest {
         return Long.toString(connection.id());
     }
 
-    private static Connection connection(String id) throws Exception {
+    private static ChaosConnection connection(String id) throws Exception {
         return cli.running().proxy().route(TrixterMode.ROUTE).connections().stream()
                 .filter(c -> Long.toString(c.id()).equals(id)).findFirst().orElseThrow();
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
 import io.chaosproxy.Route;
 import io.chaosproxy.cli.trixter.TrixterMode;
@@ -88,7 +88,7 @@ class TrixterConcurrencyAttackTest {
                         long shown = knob == 0 ? status.path("delay").path("nanos").asLong() / 1_000_000
                                 + status.path("delay").path("secs").asLong() * 1000
                                 : status.path(knob == 1 ? "slice_size" : "throttle_rate").asLong();
-                        Connection connection = connectionOf(cli, id);
+                        ChaosConnection connection = connectionOf(cli, id);
                         List<Fault> own = connection.ownFaults().stream()
                                 .filter(f -> f.name().equals("trixter_" + knobs[knob])).toList();
                         assertThat(own).as("%s shown as %d; the connection's faults: %s", knobs[knob], shown,
@@ -262,13 +262,13 @@ class TrixterConcurrencyAttackTest {
 
     private static String idOf(Cli cli, Socket client) throws Exception {
         Route route = cli.running().proxy().route(TrixterMode.ROUTE);
-        Connection connection = await().atMost(Duration.ofSeconds(10)).until(() -> route.connections().stream()
+        ChaosConnection connection = await().atMost(Duration.ofSeconds(10)).until(() -> route.connections().stream()
                 .filter(c -> c.clientAddress().getPort() == client.getLocalPort()).findFirst().orElse(null),
                 c -> c != null);
         return Long.toString(connection.id());
     }
 
-    private static Connection connectionOf(Cli cli, String id) throws Exception {
+    private static ChaosConnection connectionOf(Cli cli, String id) throws Exception {
         return cli.running().proxy().route(TrixterMode.ROUTE).connections().stream()
                 .filter(c -> Long.toString(c.id()).equals(id)).findFirst().orElseThrow();
     }

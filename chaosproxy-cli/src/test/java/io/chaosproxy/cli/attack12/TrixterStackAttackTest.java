@@ -3,7 +3,7 @@ package io.chaosproxy.cli.attack12;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.chaosproxy.Connection;
+import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Route;
 import io.chaosproxy.cli.trixter.TrixterMode;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +37,7 @@ class TrixterStackAttackTest {
             Route route = cli.running().proxy().route(TrixterMode.ROUTE);
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), route.localPort())) {
                 client.setSoTimeout(30_000);
-                Connection connection = await().atMost(Duration.ofSeconds(10))
+                ChaosConnection connection = await().atMost(Duration.ofSeconds(10))
                         .until(route::connections, list -> !list.isEmpty()).get(0);
                 String id = Long.toString(connection.id());
                 CompletableFuture<byte[]> echoed = io.chaosproxy.cli.Async.supplyAsync(() -> {

@@ -166,7 +166,7 @@ class TrixterKnobsTest {
             assertThat(trixter.post("/connections/" + client.id() + "/shutdown", "{\"reason\":\"too slow\"}")
                     .statusCode()).isEqualTo(202);
             assertThat(endOf(client.socket())).isTrue();
-            // Cut as Connection.close() cuts: an RST to a side whose stream had not ended.
+            // Cut as ChaosConnection.close() cuts: an RST to a side whose stream had not ended.
             assertThat(upstreamEnd.get(10, TimeUnit.SECONDS)).isEqualTo("reset");
             assertThat(trixter.out()).contains("trixter conn=" + client.id() + " ", " shutdown reason=\"too slow\"");
         }

@@ -9,7 +9,7 @@ import java.util.List;
  * are the route's (those whose toxicity picked this connection) plus any added to it alone. Thread-safe:
  * changes run on the connection's event loop within one turn, at once when called from a listener.
  */
-public interface Connection {
+public interface ChaosConnection {
 
     /** The connection's number, counting from 1 per proxy in accept order. */
     long id();
