@@ -51,7 +51,7 @@ public final class Main implements Callable<Integer> {
     /** The exit code when a port is in use or the proxy fails at runtime. */
     public static final int EXIT_FAILURE = 1;
 
-    @Option(names = {"--config", "-config", "-c"}, paramLabel = "FILE",
+    @Option(names = {"--config", "-c"}, paramLabel = "FILE",
             description = "Routes and faults to start with (JSON or YAML), or the seeds' apps"
                     + " ({\"Apps\": [{\"Name\", \"Ports\", \"Targets\"}]}). Without it the proxy starts empty.")
     Path config;
@@ -64,7 +64,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"--no-admin"}, description = "Do not start the admin API.")
     boolean noAdmin;
 
-    @Option(names = {"--test-server", "-test-server"},
+    @Option(names = {"--test-server"},
             description = "Start an HTTP server on each upstream address that answers with its route's name.")
     boolean testServer;
 
@@ -80,11 +80,33 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"--seed"}, paramLabel = "LONG", description = "Seed of every random decision, to replay a run.")
     Long seed;
 
-    @Option(names = {"--verbose", "-verbose"}, description = "Log every connection and fault (debug level).")
+    @Option(names = {"--verbose"}, description = "Log every connection and fault (debug level).")
     boolean verbose;
 
-    @Option(names = {"--quiet", "-quiet"}, description = "Log warnings and errors only.")
+    @Option(names = {"--quiet"}, description = "Log warnings and errors only.")
     boolean quiet;
+
+    // The original tool's single-dash spellings, still accepted; hidden, so that --help shows each option once
+    // (as "-c, --config=FILE", not "-c, -config, --config=FILE").
+    @Option(names = "-config", paramLabel = "FILE", hidden = true)
+    void legacyConfig(Path file) {
+        config = file;
+    }
+
+    @Option(names = "-test-server", hidden = true)
+    void legacyTestServer(boolean on) {
+        testServer = on;
+    }
+
+    @Option(names = "-verbose", hidden = true)
+    void legacyVerbose(boolean on) {
+        verbose = on;
+    }
+
+    @Option(names = "-quiet", hidden = true)
+    void legacyQuiet(boolean on) {
+        quiet = on;
+    }
 
     @Mixin
     TrixterFlags trixter = new TrixterFlags();

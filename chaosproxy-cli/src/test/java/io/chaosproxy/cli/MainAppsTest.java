@@ -151,7 +151,7 @@ class MainAppsTest {
     @Test
     void helpNamesTheSeedsShortOption() {
         assertThat(main.run("--help")).isZero();
-        assertThat(out()).contains("-c, -config, --config=FILE");
+        assertThat(out()).contains("-c, --config=FILE");
     }
 
     /** With {@code --test-server} every target of an app answers, so that each port works through curl at once. */
