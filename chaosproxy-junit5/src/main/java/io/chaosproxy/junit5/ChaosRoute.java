@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <pre>{@code
  * @ChaosRoute(name = "db", upstream = "127.0.0.1:${db.port}", latency = "100ms")
- * class OrderServiceIT {
+ * class OrderServiceTest {
  *     @Test void survivesSlowDatabase(ChaosProxy proxy) { int port = proxy.route("db").localPort(); ... }
  * }
  * }</pre>
