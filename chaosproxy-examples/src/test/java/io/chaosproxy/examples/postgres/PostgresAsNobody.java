@@ -43,7 +43,7 @@ final class PostgresAsNobody implements AutoCloseable {
     static PostgresAsNobody start() throws Exception {
         Path dir = Files.createTempDirectory("chaosproxy-pg-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));   // nobody must reach bin/
-        try (InputStream txz = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", "x86_64")) {
+        try (InputStream txz = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", architecture())) {
             untar(txz, dir);
         }
         Path data = Files.createDirectory(dir.resolve("data"),
@@ -131,6 +131,12 @@ final class PostgresAsNobody implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** As zonky names it; only the amd64 binaries come with it unless a project adds others. */
+    private static String architecture() {
+        String arch = System.getProperty("os.arch");
+        return arch.equals("amd64") ? "x86_64" : arch;
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {

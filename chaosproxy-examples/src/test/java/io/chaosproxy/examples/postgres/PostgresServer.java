@@ -1,6 +1,5 @@
 package io.chaosproxy.examples.postgres;
 
-import com.sun.security.auth.module.UnixSystem;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 
@@ -25,7 +24,7 @@ final class PostgresServer implements AutoCloseable {
 
     /** Starts PostgreSQL on an ephemeral port of 127.0.0.1, superuser {@code postgres}, no password. */
     static PostgresServer start() throws Exception {
-        boolean root = new UnixSystem().getUid() == 0;
+        boolean root = "root".equals(System.getProperty("user.name"));
         if (!"nobody".equals(System.getProperty("examples.postgres"))) {
             try {
                 EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
