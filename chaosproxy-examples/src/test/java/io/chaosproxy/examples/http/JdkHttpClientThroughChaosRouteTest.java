@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Timeout;
  * The routes are on the methods, not the class: a class's routes start before {@code @BeforeAll}, when
  * {@code ${http.port}} is not set yet. A method's route starts after it.
  */
+@ChaosSeed(42)                                      // each method's proxy: the same drops, run after run
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class JdkHttpClientThroughChaosRouteTest {
     private static HttpServer upstream;
@@ -55,6 +56,7 @@ class JdkHttpClientThroughChaosRouteTest {
         // Answers "Connection: close": the client opens a new connection for every request.
         upstream.createContext("/close", exchange -> answer(exchange, true));
         upstream.start();
+        // Read by ${http.port} when each method's route starts, which is after this method.
         System.setProperty("http.port", String.valueOf(upstream.getAddress().getPort()));
     }
 
@@ -112,7 +114,6 @@ class JdkHttpClientThroughChaosRouteTest {
     }
 
     @Test
-    @ChaosSeed(42)
     @ChaosRoute(name = "api", upstream = "127.0.0.1:${http.port}", dropRate = 0.3)
     void aRetryPolicyGetsEveryCallThroughDroppedConnections(Route api) throws Exception {
         // POST, not GET: the JDK client itself retries an idempotent request once when its connection closes
