@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Timeout;
  * HttpClient -> [@ChaosRoute "api"] -> HttpServer on an ephemeral port, started in @BeforeAll
  * </pre>
  *
- * The routes are on the methods, not the class: a class's routes start before {@code @BeforeAll}, when
- * {@code ${http.port}} is not set yet. A method's route starts after it.
+ * The routes are on the methods, so that each test counts only its own connections ({@code CatalogClientTest}
+ * shows a class route to an upstream that {@code @BeforeAll} starts).
  */
 @ChaosSeed(42)                                      // each method's proxy: the same drops, run after run
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -56,7 +56,7 @@ class JdkHttpClientThroughChaosRouteTest {
         // Answers "Connection: close": the client opens a new connection for every request.
         upstream.createContext("/close", exchange -> answer(exchange, true));
         upstream.start();
-        // Read by ${http.port} when each method's route starts, which is after this method.
+        // Read by ${http.port} when each method's route starts.
         System.setProperty("http.port", String.valueOf(upstream.getAddress().getPort()));
     }
 
