@@ -69,7 +69,8 @@ final class KafkaClients {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (consumer.position(partition) < end) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("read " + keys.size() + " of " + end + " records of " + topic + " in 30 s");
+                    throw new AssertionError("read " + keys.size() + " of " + end + " records of " + topic
+                            + " in 30 s");
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     keys.add(record.key());
