@@ -2,6 +2,7 @@ package io.chaosproxy;
 
 import io.chaosproxy.internal.RouteCounters;
 import io.chaosproxy.internal.RouteRuntime;
+import io.chaosproxy.internal.Waits;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -207,6 +208,69 @@ public final class Route {
                 c.upstreamFailures(), Duration.ofNanos(System.nanoTime() - startedNanos.getAsLong()),
                 c.connectionsRefusedByLimit(), c.noUpstream(),
                 upstreams.stream().map(Upstream::metrics).toList());
+    }
+
+    /**
+     * Waits until the route has accepted at least {@code n} connections since it started (as
+     * {@link ProxyMetrics#acceptedConnections()} counts them, dropped ones too), so that a test never sleeps to let a
+     * client connect. Call it from the test's thread, not a listener.
+     *
+     * @throws AwaitTimeoutException when fewer were accepted within {@code timeout}, saying how many
+     */
+    public Route awaitConnections(long n, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Waits.until(() -> runtime.counters().acceptedConnections() >= n, timeout, waited -> new AwaitTimeoutException(
+                "route '" + name() + "': " + runtime.counters().acceptedConnections() + " of " + n
+                        + " connections accepted within " + shown(waited)));
+        return this;
+    }
+
+    /**
+     * Waits until the route has no live connection: every client and upstream it served has closed, or been cut.
+     * Call it from the test's thread, not a listener.
+     *
+     * @throws AwaitTimeoutException when connections are still open after {@code timeout}, listing them
+     */
+    public Route awaitIdle(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Waits.until(() -> runtime.counters().activeConnections() == 0, timeout, waited -> new AwaitTimeoutException(
+                "route '" + name() + "': " + runtime.counters().activeConnections() + " connections still open after "
+                        + shown(waited) + ": " + connections()));
+        return this;
+    }
+
+    /**
+     * Waits until the route has injected faults of {@code type} ({@code "reset_peer"}, {@code "latency"}, ...) at
+     * least {@code n} times, as {@link ProxyMetrics#faultsInjected()} counts them.
+     *
+     * @throws AwaitTimeoutException when it injected fewer within {@code timeout}, saying how many of each type
+     */
+    public Route awaitInjected(String type, long n, Duration timeout) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(timeout, "timeout");
+        Waits.until(() -> runtime.counters().faultsInjected().getOrDefault(type, 0L) >= n, timeout,
+                waited -> new AwaitTimeoutException("route '" + name() + "': " + type + " injected "
+                        + runtime.counters().faultsInjected().getOrDefault(type, 0L) + " of " + n + " times within "
+                        + shown(waited) + "; injected so far: " + runtime.counters().faultsInjected()));
+        return this;
+    }
+
+    /**
+     * Waits until the route's counts satisfy {@code condition}, e.g. {@code m -> m.bytesDownstream() >= 1024}.
+     *
+     * @throws AwaitTimeoutException when they do not within {@code timeout}, showing the last counts
+     */
+    public Route awaitMetrics(java.util.function.Predicate<ProxyMetrics> condition, Duration timeout) {
+        Objects.requireNonNull(condition, "condition");
+        Objects.requireNonNull(timeout, "timeout");
+        Waits.until(() -> condition.test(metrics()), timeout, waited -> new AwaitTimeoutException(
+                "route '" + name() + "': the condition did not hold within " + shown(waited) + "; counts: "
+                        + metrics()));
+        return this;
+    }
+
+    private static String shown(Duration waited) {
+        return waited.toMillis() + " ms";
     }
 
     RouteRuntime runtime() {

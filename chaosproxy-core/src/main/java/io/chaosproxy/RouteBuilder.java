@@ -321,6 +321,16 @@ public final class RouteBuilder {
         return checked(() -> Fault.corrupt(probability));
     }
 
+    /** With {@code probability} per chunk reaching the client, that chunk and the ones behind it wait 200 ms. */
+    public RouteBuilder loss(double probability) {
+        return checked(() -> Fault.loss(probability));
+    }
+
+    /** Toxiproxy's {@code packet_loss}: with {@code lossRate} per chunk reaching the client, its bytes are dropped. */
+    public RouteBuilder packetLoss(double lossRate) {
+        return checked(() -> Fault.packetLoss(lossRate));
+    }
+
     /** With {@code probability} per chunk reaching the client, the connection is reset instead. */
     public RouteBuilder terminate(double probability) {
         return checked(() -> Fault.terminate(probability));

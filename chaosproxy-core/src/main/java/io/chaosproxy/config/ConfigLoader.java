@@ -67,8 +67,14 @@ public final class ConfigLoader {
             content = Files.readString(file);
         } catch (CharacterCodingException e) {
             throw new ConfigException(source, List.of(new Problem("", 0, 0, "is not UTF-8 text")));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(source, List.of(new Problem("", 0, 0, "does not exist (looked in "
+                    + file.toAbsolutePath().normalize().getParent() + ")")));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ConfigException(source, List.of(new Problem("", 0, 0, "cannot be read: permission denied")));
         } catch (IOException e) {
-            throw new ConfigException(source, List.of(new Problem("", 0, 0, "cannot be read: " + e)));
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new ConfigException(source, List.of(new Problem("", 0, 0, "cannot be read: " + why)));
         }
         return load(content, source, ports);
     }

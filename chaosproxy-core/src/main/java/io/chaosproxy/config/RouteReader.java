@@ -49,12 +49,13 @@ final class RouteReader {
         List<Fault> faults = new ArrayList<>();
         List<String> faultPlaces = new ArrayList<>();   // where each of faults is given, for a clash's message
         Double dropRate = route.probability("dropRate", false);
-        if (dropRate != null) {
+        // 0 means "none" in the original tool: no fault, rather than one that does nothing but show up and count.
+        if (dropRate != null && dropRate > 0) {
             faults.add(Fault.drop(dropRate));
             faultPlaces.add("this route's dropRate or latencyMs");
         }
         Duration latency = route.millis("latencyMs");
-        if (latency != null) {
+        if (latency != null && !latency.isZero()) {
             // The original tool waited latencyMs before forwarding began, once per connection: a connect delay.
             faults.add(Fault.connectDelay(latency));
             faultPlaces.add("this route's dropRate or latencyMs");

@@ -50,4 +50,8 @@ public record Bandwidth(long bytesPerSecond, Envelope envelope) implements Fault
         return TYPE.toxiproxyAttributes(this);
     }
 
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

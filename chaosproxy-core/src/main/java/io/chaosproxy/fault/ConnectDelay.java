@@ -45,4 +45,8 @@ public record ConnectDelay(Duration delay, Envelope envelope) implements Fault {
         return TYPE.toxiproxyAttributes(this);
     }
 
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

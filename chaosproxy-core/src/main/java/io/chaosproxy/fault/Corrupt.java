@@ -67,4 +67,9 @@ public record Corrupt(double probability, CorruptMode mode, Envelope envelope) i
         return fault.mode() == CorruptMode.INSERT ? new CorruptInsertStage(fault, context)
                 : new CorruptStage(fault, context);
     }
+
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

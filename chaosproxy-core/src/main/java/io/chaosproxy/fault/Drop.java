@@ -54,4 +54,8 @@ public record Drop(double probability, DropMode mode, Envelope envelope) impleme
         return TYPE.toxiproxyAttributes(this);
     }
 
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

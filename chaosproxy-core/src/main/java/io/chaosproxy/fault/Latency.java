@@ -55,4 +55,8 @@ public record Latency(Duration delay, Duration jitter, Envelope envelope) implem
         return TYPE.toxiproxyAttributes(this);
     }
 
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

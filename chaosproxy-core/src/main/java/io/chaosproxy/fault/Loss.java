@@ -57,4 +57,8 @@ public record Loss(double probability, Duration retransmitDelay, Envelope envelo
         return TYPE.toxiproxyAttributes(this);
     }
 
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

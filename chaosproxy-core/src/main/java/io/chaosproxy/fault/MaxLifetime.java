@@ -52,4 +52,8 @@ public record MaxLifetime(Duration lifetime, boolean reset, Envelope envelope) i
         return TYPE.toxiproxyAttributes(this);
     }
 
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

@@ -37,4 +37,9 @@ public record Noop(Envelope envelope) implements Fault {
     public Map<String, Object> attributes() {
         return TYPE.toxiproxyAttributes(this);
     }
+
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

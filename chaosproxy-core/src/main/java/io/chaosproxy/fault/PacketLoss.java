@@ -54,4 +54,9 @@ public record PacketLoss(double lossRate, double correlation, Envelope envelope)
     public Map<String, Object> attributes() {
         return TYPE.toxiproxyAttributes(this);
     }
+
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

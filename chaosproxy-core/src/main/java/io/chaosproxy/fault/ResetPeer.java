@@ -45,4 +45,8 @@ public record ResetPeer(Duration timeout, Envelope envelope) implements Fault {
         return TYPE.toxiproxyAttributes(this);
     }
 
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

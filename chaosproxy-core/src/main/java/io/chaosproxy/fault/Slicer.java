@@ -62,4 +62,8 @@ public record Slicer(int averageSize, int sizeVariation, Duration delay, Envelop
         return TYPE.toxiproxyAttributes(this);
     }
 
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

@@ -44,4 +44,8 @@ public record Terminate(double probability, Envelope envelope) implements Fault 
         return TYPE.toxiproxyAttributes(this);
     }
 
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

@@ -47,4 +47,8 @@ public record Timeout(Duration timeout, Envelope envelope) implements Fault {
         return TYPE.toxiproxyAttributes(this);
     }
 
+    @Override
+    public String toString() {
+        return FaultText.of(this);
+    }
 }

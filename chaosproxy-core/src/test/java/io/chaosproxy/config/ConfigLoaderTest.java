@@ -131,7 +131,19 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("routes.toml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("unknown extension; use .json, .yaml or .yml");
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("no-such-dir", "routes.yaml")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be read");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("routes.yaml has 1 problem")
+                .hasMessageContaining("does not exist (looked in ")
+                .hasMessageContaining(Path.of("no-such-dir").toAbsolutePath().toString())
+                .hasMessageNotContaining("Exception");
+    }
+
+    @Test
+    void originalZeroDropRateAndLatencyAddNoFault() {
+        // The original tool's "dropRate": 0.0, "latencyMs": 0 mean none: nothing to list in GET /proxies or count.
+        String json = "[{\"localPort\": 1, \"upstream\": \"127.0.0.1:9090\", \"dropRate\": 0.0, \"latencyMs\": 0}]";
+        try (ChaosProxy proxy = ConfigLoader.load(json, "<test>", port -> 0).start()) {
+            assertThat(proxy.routes().get(0).faults()).isEmpty();
+        }
     }
 
     @Test

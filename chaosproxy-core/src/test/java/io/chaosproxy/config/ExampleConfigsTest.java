@@ -86,4 +86,20 @@ class ExampleConfigsTest {
         assertThat(invalidFiles()).isNotEmpty()
                 .allSatisfy(file -> assertThat(Path.of(file + ".expected")).isRegularFile());
     }
+
+    @Test
+    void theReadmesErrorExampleIsWhatItsFileGives() throws IOException {
+        Path file = EXAMPLES.resolve("invalid").resolve("routes.yaml");
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String header = "config examples/configs/invalid/routes.yaml has ";
+        int start = readme.indexOf(header);
+        assertThat(start).as("the README shows routes.yaml's errors").isPositive();
+        List<String> shown = readme.substring(start, readme.indexOf("```", start)).strip().lines().toList();
+
+        ConfigException problems = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.load(file));
+        List<String> given = problems.getMessage().lines().toList();
+        assertThat(shown.subList(1, shown.size())).isEqualTo(given.subList(1, given.size()));
+        assertThat(shown.get(0)).endsWith(given.get(0).substring(given.get(0).indexOf(" has ")));
+    }
 }

@@ -83,7 +83,8 @@ class QuickStartTest {
         expected.remove("chaosproxy-bom");
 
         assertThat(bomManaged(parent.text("version"))).isEqualTo(expected)
-                .contains("chaosproxy-core", "chaosproxy-junit5", "chaosproxy-cli", "chaosproxy-standalone");
+                .contains("chaosproxy-core", "chaosproxy-junit5", "chaosproxy-assertj", "chaosproxy-cli",
+                        "chaosproxy-standalone");
     }
 
     /** The artifactIds of the build's modules that do not skip deploy. */

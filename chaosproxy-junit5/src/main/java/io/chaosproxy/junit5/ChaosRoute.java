@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <pre>{@code
  * @ChaosRoute(name = "db", upstream = "127.0.0.1:${db.port}", latency = "100ms")
- * class OrderServiceIT {
+ * class OrderServiceTest {
  *     @Test void survivesSlowDatabase(ChaosProxy proxy) { int port = proxy.route("db").localPort(); ... }
  * }
  * }</pre>
@@ -54,8 +54,10 @@ public @interface ChaosRoute {
      * Where connections go: {@code host:port}, {@code ip:port} or {@code [ipv6]:port}; several
      * ({@code upstream = {"127.0.0.1:7001", "127.0.0.1:7002"}}) share the connections as {@link #balancing()}
      * says, a target that cannot be reached failing over to the next. {@code ${name}} is replaced by the system
-     * property {@code name}, else the environment variable, when the proxy starts. Required, except on a method
-     * route that overrides a class route.
+     * property {@code name}, else the environment variable, when the proxy starts. A class's proxy whose
+     * {@code ${name}} is not set yet waits for it until the class is first used (a {@code Route} or
+     * {@code ChaosProxy} parameter, the test instance, the first test), so a {@code @BeforeAll} may start the
+     * upstream and set it. Required, except on a method route that overrides a class route.
      */
     String[] upstream() default {};
 

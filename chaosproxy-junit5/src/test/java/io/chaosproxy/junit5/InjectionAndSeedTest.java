@@ -63,6 +63,23 @@ class InjectionAndSeedTest {
     }
 
     @Test
+    void aMistakeInTheTestsSetUpPublishesNoSeed() {
+        // A bad @RouteName fails the test, but no seed would replay it: no hint that chaos was involved.
+        EngineExecutionResults results = Kit.run(BadRouteNameWithSeed.class);
+
+        results.testEvents().assertStatistics(s -> s.failed(1));
+        assertThat(results.allEvents().reportingEntryPublished().count()).isZero();
+    }
+
+    @ChaosSeed(4242)
+    @ChaosRoute(name = "db", upstream = "127.0.0.1:1")
+    static class BadRouteNameWithSeed {
+        @Test
+        void test(@RouteName("nope") Route route) {
+        }
+    }
+
+    @Test
     void aPassingTestPublishesNothing() {
         EngineExecutionResults results = Kit.run(Seeds.class);
         assertThat(results.allEvents().reportingEntryPublished().count()).isZero();

@@ -74,8 +74,10 @@ class UpstreamsAttributeTest {
     }
 
     @Test
-    void anUnresolvedPlaceholderInALaterEntryFailsTheClassAndNamesIt() {
-        assertThat(containerFailure(UnresolvedSecond.class))
+    void anUnresolvedPlaceholderInALaterEntryFailsTheTestAndNamesIt() {
+        EngineExecutionResults results = Kit.run(UnresolvedSecond.class);
+        results.testEvents().assertStatistics(s -> s.failed(1));
+        assertThat(Kit.failureMessages(results.testEvents())).singleElement().asString()
                 .contains("UnresolvedSecond", "${no.such.port}", "not a system property or environment variable");
     }
 

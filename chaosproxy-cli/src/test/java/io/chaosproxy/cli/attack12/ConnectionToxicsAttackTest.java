@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -72,6 +73,8 @@ class ConnectionToxicsAttackTest {
                 String id = idOf(client);
                 client.getOutputStream().write(new byte[5000]);
                 List<Future<?>> done = new ArrayList<>();
+                // The cut comes once this many of the round's 48 calls were answered: it races the rest.
+                CountDownLatch answered = new CountDownLatch(new Random(round).nextInt(48));
                 for (int t = 0; t < 4; t++) {
                     Random random = new Random(round * 10L + t);
                     done.add(threads.submit(() -> {
@@ -90,14 +93,14 @@ class ConnectionToxicsAttackTest {
                                         + "\",\"type\":\"slicer\",\"attributes\":{\"average_size\":10}}");
                             };
                             answers.add(response.statusCode() + " " + response.body().strip());
+                            answered.countDown();
                         }
                     }));
                 }
                 int cut = round % 3;
-                long pause = new Random(round).nextInt(30);
                 done.add(threads.submit(() -> {
                     try {
-                        Thread.sleep(pause);
+                        assertThat(answered.await(30, TimeUnit.SECONDS)).as("calls answered before the cut").isTrue();
                         if (cut == 0) {
                             client.close();
                         } else {

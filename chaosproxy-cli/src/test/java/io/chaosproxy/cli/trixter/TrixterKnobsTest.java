@@ -196,13 +196,16 @@ class TrixterKnobsTest {
     @Test
     void aConnectionPastTheDurationIsReset() throws Exception {
         try (Upstream upstream = Upstream.echo();
-                TrixterRun trixter = TrixterRun.to(upstream.address(), "--connection-duration-ms", "400");
-                Client client = trixter.connect()) {
+                TrixterRun trixter = TrixterRun.to(upstream.address(), "--connection-duration-ms", "1000")) {
+            // Before connect(): it returns only once the API lists the connection, which can take a poll or two
+            // of its lifetime; timed from there, the reset looked early (228 ms) on a loaded machine.
             long start = System.nanoTime();
-            assertThat(roundTripMillis(client.socket())).isLessThan(400L);
-            assertThatThrownBy(() -> client.socket().getInputStream().read())
-                    .isInstanceOf(SocketException.class).hasMessageContaining("reset");
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(250L, 5000L);
+            try (Client client = trixter.connect()) {
+                assertThat(roundTripMillis(client.socket())).isLessThan(1000L);
+                assertThatThrownBy(() -> client.socket().getInputStream().read())
+                        .isInstanceOf(SocketException.class).hasMessageContaining("reset");
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(1000L, 6000L);
+            }
         }
     }
 

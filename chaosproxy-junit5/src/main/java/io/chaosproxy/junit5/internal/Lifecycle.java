@@ -63,17 +63,27 @@ public final class Lifecycle {
         if (specs.isEmpty()) {
             return;
         }
-        List<List<String>> upstreams = resolveUpstreams(specs, false, null);
         if (enclosing.isPresent()) {
+            List<List<String>> upstreams = resolveUpstreams(specs, false, null);
             ProxyScope scope = store(context, new ProxyScope(enclosing.get().proxy(), false, settings));
             for (int i = 0; i < specs.size(); i++) {
                 scope.publish(add(scope, specs.get(i), upstreams.get(i)));
             }
-        } else {
-            Long seed = seed(testClass, settings, null);
-            ProxyScope scope = store(context, new ProxyScope(start(specs, upstreams, seed, settings), true, settings));
-            scope.proxy().routes().forEach(scope::publish);
+            return;
         }
+        Long seed = seed(testClass, settings, null);
+        List<List<String>> upstreams;
+        try {
+            upstreams = resolveUpstreams(specs, false, null, true);
+        } catch (Placeholders.Unset e) {
+            // The class sets it itself (a @BeforeAll that starts the upstream): start at the first use instead,
+            // a Route or ChaosProxy parameter, the test instance or the first test, whichever comes first.
+            store(context, ProxyScope.deferred(
+                    () -> start(specs, resolveUpstreams(specs, false, null), seed, settings), settings));
+            return;
+        }
+        ProxyScope scope = store(context, new ProxyScope(start(specs, upstreams, seed, settings), true, settings));
+        scope.proxy().routes().forEach(scope::publish);
     }
 
     /**
@@ -81,6 +91,12 @@ public final class Lifecycle {
      * class's proxy starts here then, so that a constructor can take a {@code ChaosProxy} or {@code Route}.
      */
     public static void beforeInstance(ExtensionContext context, Settings settings) {
+        if (!active(context.getRequiredTestClass(), settings)) {
+            return;
+        }
+        // A deferred class proxy starts before the instance is made, for the frameworks that read its system
+        // properties when they set the instance up (Spring's test context).
+        nearest(Optional.of(context)).filter(scope -> scope.startedBy() == settings).ifPresent(ProxyScope::proxy);
         if (context.getTestInstanceLifecycle().orElse(null) == org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS
                 && context.getTestMethod().isEmpty() && constructorTakesProxyOrRoute(context.getRequiredTestClass())) {
             // Only then: otherwise the upstream suppliers wait for beforeAll, after the extensions that start
@@ -158,14 +174,21 @@ public final class Lifecycle {
         Optional<ProxyScope> own = Optional.ofNullable(
                 context.getStore(NAMESPACE).get(key(context), ProxyScope.class));
         Optional<ProxyScope> inUse = own.isPresent() ? own : nearest(context.getParent());
-        if (context.getExecutionException().isPresent() && inUse.isPresent()) {
-            long seed = inUse.get().proxy().seed();
+        Optional<ChaosProxy> started = inUse.flatMap(ProxyScope::started);
+        if (context.getExecutionException().filter(Lifecycle::mayBeChaos).isPresent() && started.isPresent()) {
+            long seed = started.get().seed();
             context.publishReportEntry(SEED_PROPERTY, String.valueOf(seed));
             log.warn("chaos-proxy seed={} test={} failed; replay it with -D{}={} or @ChaosSeed({})", seed,
                     Annotations.describe(context.getRequiredTestMethod()), SEED_PROPERTY, seed, seed);
         }
         own.ifPresent(ProxyScope::close);   // before the next test starts, not whenever JUnit ends the scope
-        nearest(context.getParent()).ifPresent(scope -> scope.proxy().restoreFaults());
+        nearest(context.getParent()).flatMap(ProxyScope::started).ifPresent(ChaosProxy::restoreFaults);
+    }
+
+    /** Whether a seed could replay this failure: not for a mistake in the test's set-up (a bad @RouteName). */
+    private static boolean mayBeChaos(Throwable failure) {
+        return !(failure instanceof ExtensionConfigurationException
+                || failure instanceof org.junit.jupiter.api.extension.ParameterResolutionException);
     }
 
     /**
@@ -226,6 +249,12 @@ public final class Lifecycle {
      */
     private static List<List<String>> resolveUpstreams(List<RouteSpec> specs, boolean mayOverride,
             ChaosProxy proxy) {
+        return resolveUpstreams(specs, mayOverride, proxy, false);
+    }
+
+    /** As above; with {@code mayWait}, an unset {@code ${..}} throws {@link Placeholders.Unset} to defer the start. */
+    private static List<List<String>> resolveUpstreams(List<RouteSpec> specs, boolean mayOverride,
+            ChaosProxy proxy, boolean mayWait) {
         List<List<String>> upstreams = new ArrayList<>();
         for (RouteSpec spec : specs) {
             if (spec.upstreams().isEmpty()) {
@@ -238,7 +267,14 @@ public final class Lifecycle {
             } else {
                 List<String> resolved = new ArrayList<>();
                 for (Supplier<String> supplier : spec.upstreams()) {
-                    resolved.add(resolve(spec, supplier));
+                    try {
+                        resolved.add(resolve(spec, supplier));
+                    } catch (Placeholders.Unset e) {
+                        if (mayWait) {
+                            throw e;
+                        }
+                        throw new ExtensionConfigurationException(e.getMessage());   // no internal type shown
+                    }
                 }
                 upstreams.add(resolved);
             }
@@ -250,6 +286,8 @@ public final class Lifecycle {
         String upstream;
         try {
             upstream = supplier.get();
+        } catch (ExtensionConfigurationException e) {
+            throw e;   // says what is wrong already (an unset ${..})
         } catch (RuntimeException e) {
             throw new ExtensionConfigurationException(spec.label() + ": the upstream supplier failed ("
                     + e + "); start what it reads (a container, a server) before the proxy starts", e);

@@ -4,6 +4,16 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /** Replaces {@code ${name}} in an upstream with a system property, else an environment variable. */
 final class Placeholders {
+    /**
+     * A {@code ${name}} that is not set yet. A class's proxy waits for it until the class is first used, as the
+     * class itself may set it (a {@code @BeforeAll} that starts the upstream).
+     */
+    static final class Unset extends ExtensionConfigurationException {
+        Unset(String message) {
+            super(message);
+        }
+    }
+
     private Placeholders() {
     }
 
@@ -22,8 +32,8 @@ final class Placeholders {
             String name = text.substring(start + 2, end);
             String value = name.isBlank() ? null : System.getProperty(name, System.getenv(name));
             if (value == null) {
-                throw new ExtensionConfigurationException(where + ": ${" + name + "} in upstream is not a system"
-                        + " property or environment variable; set it before the proxy starts");
+                throw new Unset(where + ": ${" + name + "} in upstream is not a system property or environment"
+                        + " variable; set it in a static initializer or @BeforeAll, before the class's first test");
             }
             out.append(text, from, start).append(value);
             from = end + 1;

@@ -8,18 +8,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The chaos-proxy of one class or one test, as JUnit's store holds it: the proxy it started (and so closes), or
  * the routes it added to an enclosing one (and so removes), plus the system properties it set (and so restores).
- * JUnit closes it when the scope ends; closing twice is harmless.
+ * JUnit closes it when the scope ends; closing twice is harmless. A class's proxy may start late: see
+ * {@link #deferred}.
  */
 @SuppressWarnings("deprecation")   // CloseableResource: 5.10 knows only it; 6.x closes AutoCloseable values too
 final class ProxyScope implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-    private final ChaosProxy proxy;
+    private volatile ChaosProxy proxy;                                  // null until a deferred start
+    private Supplier<ChaosProxy> pendingStart;                         // guarded by this
     private final boolean owned;
     private final Settings startedBy;
     private final List<String> addedRoutes = new ArrayList<>();          // guarded by this
@@ -32,7 +36,36 @@ final class ProxyScope implements ExtensionContext.Store.CloseableResource, Auto
         this.startedBy = startedBy;
     }
 
+    /**
+     * A proxy that starts when first asked for, and then publishes its routes: for a class whose upstream names a
+     * {@code ${..}} that the class's own {@code @BeforeAll} sets. A start that fails throws to every caller.
+     */
+    static ProxyScope deferred(Supplier<ChaosProxy> start, Settings startedBy) {
+        ProxyScope scope = new ProxyScope(null, true, startedBy);
+        scope.pendingStart = start;
+        return scope;
+    }
+
     ChaosProxy proxy() {
+        ChaosProxy started = proxy;
+        return started != null ? started : startNow();
+    }
+
+    /** The proxy if it runs, without starting a deferred one. */
+    Optional<ChaosProxy> started() {
+        return Optional.ofNullable(proxy);
+    }
+
+    private synchronized ChaosProxy startNow() {
+        if (proxy == null) {
+            if (closed.get()) {
+                throw new IllegalStateException("the chaos-proxy scope ended before its proxy started");
+            }
+            ChaosProxy started = pendingStart.get();
+            pendingStart = null;
+            proxy = started;
+            started.routes().forEach(this::publish);
+        }
         return proxy;
     }
 
@@ -66,7 +99,9 @@ final class ProxyScope implements ExtensionContext.Store.CloseableResource, Auto
         }
         synchronized (this) {
             try {
-                if (owned) {
+                if (proxy == null) {
+                    // a deferred start that never came: nothing was bound
+                } else if (owned) {
                     proxy.close();   // graceful: waits the shutdown timeout, then warns of each connection it cuts
                 } else {
                     for (String name : addedRoutes) {

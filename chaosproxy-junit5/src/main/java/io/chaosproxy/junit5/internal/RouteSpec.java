@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * One route to start, from a {@code @ChaosRoute} or the extension's builder.
  *
- * @param where     what declared it, for messages: {@code @ChaosRoute on OrderServiceIT.slowDb()}
+ * @param where     what declared it, for messages: {@code @ChaosRoute on OrderServiceTest.slowDb()}
  * @param name      the route's name, or null for the proxy's default {@code route-<n>}
  * @param upstreams each evaluated when the proxy starts, in order; empty when not given (only a method override
  *                  may omit them)
