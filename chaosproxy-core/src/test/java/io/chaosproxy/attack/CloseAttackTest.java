@@ -82,7 +82,9 @@ class CloseAttackTest {
                 System.out.printf("[close] clients saw the cut from %d ms to %d ms after close() was called%n",
                         (FIRST_CUT.get() - start) / 1_000_000, (LAST_CUT.get() - start) / 1_000_000);
                 assertThat(refused).as("the port refused while close() was still running").isNotZero();
-                assertThat(returned - start).isLessThan(SHUTDOWN_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(1));
+                // Bounded by the shutdown timeout, not by the streams (which never end): slack for a loaded machine
+                // (1.9 s seen beside other builds), far below the 20 s that waiting for the streams would take.
+                assertThat(returned - start).isLessThan(SHUTDOWN_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5));
                 reader.interrupt();
                 selector.wakeup();
                 reader.join(5000);
