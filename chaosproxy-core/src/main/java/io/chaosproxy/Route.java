@@ -216,12 +216,15 @@ public final class Route {
      * client connect. Call it from the test's thread, not a listener.
      *
      * @throws AwaitTimeoutException when fewer were accepted within {@code timeout}, saying how many
+     * @throws IllegalStateException as soon as it can no longer happen (the route was removed or the proxy closed,
+     *     and its last connection ended), when interrupted (the flag stays set), or on an event loop
      */
     public Route awaitConnections(long n, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         Waits.until(() -> runtime.counters().acceptedConnections() >= n, timeout, waited -> new AwaitTimeoutException(
                 "route '" + name() + "': " + runtime.counters().acceptedConnections() + " of " + n
-                        + " connections accepted within " + shown(waited)));
+                        + " connections accepted within " + shown(waited)), this::gone,
+                () -> ended(runtime.counters().acceptedConnections() + " of " + n + " connections accepted"));
         return this;
     }
 
@@ -235,7 +238,7 @@ public final class Route {
         Objects.requireNonNull(timeout, "timeout");
         Waits.until(() -> runtime.counters().activeConnections() == 0, timeout, waited -> new AwaitTimeoutException(
                 "route '" + name() + "': " + runtime.counters().activeConnections() + " connections still open after "
-                        + shown(waited) + ": " + connections()));
+                        + shown(waited) + ": " + connections()), () -> false, null);   // a close cuts them: it ends
         return this;
     }
 
@@ -244,6 +247,8 @@ public final class Route {
      * least {@code n} times, as {@link ProxyMetrics#faultsInjected()} counts them.
      *
      * @throws AwaitTimeoutException when it injected fewer within {@code timeout}, saying how many of each type
+     * @throws IllegalStateException as soon as it can no longer happen (the route was removed or the proxy closed,
+     *     and its last connection ended), when interrupted (the flag stays set), or on an event loop
      */
     public Route awaitInjected(String type, long n, Duration timeout) {
         Objects.requireNonNull(type, "type");
@@ -251,7 +256,9 @@ public final class Route {
         Waits.until(() -> runtime.counters().faultsInjected().getOrDefault(type, 0L) >= n, timeout,
                 waited -> new AwaitTimeoutException("route '" + name() + "': " + type + " injected "
                         + runtime.counters().faultsInjected().getOrDefault(type, 0L) + " of " + n + " times within "
-                        + shown(waited) + "; injected so far: " + runtime.counters().faultsInjected()));
+                        + shown(waited) + "; injected so far: " + runtime.counters().faultsInjected()), this::gone,
+                () -> ended(type + " injected " + runtime.counters().faultsInjected().getOrDefault(type, 0L) + " of "
+                        + n + " times"));
         return this;
     }
 
@@ -259,14 +266,26 @@ public final class Route {
      * Waits until the route's counts satisfy {@code condition}, e.g. {@code m -> m.bytesDownstream() >= 1024}.
      *
      * @throws AwaitTimeoutException when they do not within {@code timeout}, showing the last counts
+     * @throws IllegalStateException as soon as it can no longer happen (the route was removed or the proxy closed,
+     *     and its last connection ended), when interrupted (the flag stays set), or on an event loop
      */
     public Route awaitMetrics(java.util.function.Predicate<ProxyMetrics> condition, Duration timeout) {
         Objects.requireNonNull(condition, "condition");
         Objects.requireNonNull(timeout, "timeout");
         Waits.until(() -> condition.test(metrics()), timeout, waited -> new AwaitTimeoutException(
                 "route '" + name() + "': the condition did not hold within " + shown(waited) + "; counts: "
-                        + metrics()));
+                        + metrics()), this::gone, () -> ended("the condition does not hold; counts: " + metrics()));
         return this;
+    }
+
+    /** Whether the counts are final: the route was removed or its proxy closed, and its last connection ended. */
+    private boolean gone() {
+        return runtime.stoppedForGood() && runtime.counters().activeConnections() == 0;
+    }
+
+    private IllegalStateException ended(String reached) {
+        return new IllegalStateException("route '" + name() + "' was removed or its proxy closed while waiting: "
+                + reached + "; nothing more will come");
     }
 
     private static String shown(Duration waited) {

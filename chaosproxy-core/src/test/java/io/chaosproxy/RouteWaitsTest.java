@@ -112,4 +112,67 @@ class RouteWaitsTest {
             }
         }
     }
+
+    @Test
+    void aTimeoutBeyondWhatNanosecondsHoldIsAWaitWithoutEnd() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("db").start();
+                Socket client = Sockets.connect(proxy.route("db").localPort())) {
+            Route db = proxy.route("db");
+
+            db.awaitConnections(1, Duration.ofSeconds(Long.MAX_VALUE));   // Duration.toNanos() would overflow
+            db.awaitConnections(1, java.time.temporal.ChronoUnit.FOREVER.getDuration());
+            db.awaitMetrics(m -> m.acceptedConnections() == 1, Duration.ofDays(1_000_000));
+        }
+    }
+
+    @Test
+    void aWaitEndsWhenTheProxyClosesOrTheRouteIsRemovedInsteadOfRunningOutItsTimeout() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("db")
+                        .route(0, upstream.address()).name("api").start()) {
+            Route db = proxy.route("db");
+            Route api = proxy.route("api");
+            Socket client = Sockets.connect(db.localPort());
+            db.awaitConnections(1, Duration.ofSeconds(10));
+            CompletableFuture<Route> removedWait = Async.supplyAsync(
+                    () -> api.awaitInjected("latency", 1, Duration.ofMinutes(10)));
+            CompletableFuture<Route> closedWait = Async.supplyAsync(
+                    () -> db.awaitConnections(2, Duration.ofMinutes(10)));
+
+            proxy.removeRoute("api");
+            assertThatThrownBy(() -> removedWait.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("route 'api' was removed or its proxy closed while waiting: latency injected 0 of 1"
+                            + " times; nothing more will come");
+            proxy.close();
+            client.close();
+            assertThatThrownBy(() -> closedWait.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("route 'db' was removed or its proxy closed while waiting: 1 of 2 connections"
+                            + " accepted; nothing more will come");
+            db.awaitIdle(Duration.ofMinutes(10));   // what a closed proxy is: returns at once
+            assertThat(db.awaitConnections(1, Duration.ofMinutes(10))).isSameAs(db);   // reached: no error
+        }
+    }
+
+    @Test
+    void anInterruptEndsAWaitAndKeepsTheFlag() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("db").start()) {
+            Route db = proxy.route("db");
+            CompletableFuture<Boolean> flagKept = new CompletableFuture<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    db.awaitConnections(1, Duration.ofMinutes(10));
+                } catch (IllegalStateException e) {
+                    flagKept.complete(Thread.currentThread().isInterrupted() && e.getMessage().contains("interrupt"));
+                }
+            });
+            waiter.start();
+            waiter.interrupt();
+
+            assertThat(flagKept.get(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
 }

@@ -19,9 +19,10 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     /** The route accepted exactly {@code n} connections since it started (dropped ones too). */
     public RouteAssert acceptedConnections(long n) {
         isNotNull();
-        long accepted = metrics().acceptedConnections();
+        ProxyMetrics counts = actual.metrics();
+        long accepted = counts.acceptedConnections();
         if (accepted != n) {
-            fail("to have accepted %d connections but it accepted %d", n, accepted);
+            fail(counts, "to have accepted %d connections but it accepted %d", n, accepted);
         }
         return this;
     }
@@ -29,9 +30,10 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     /** The route accepted at least {@code n} connections since it started. */
     public RouteAssert acceptedAtLeast(long n) {
         isNotNull();
-        long accepted = metrics().acceptedConnections();
+        ProxyMetrics counts = actual.metrics();
+        long accepted = counts.acceptedConnections();
         if (accepted < n) {
-            fail("to have accepted at least %d connections but it accepted %d", n, accepted);
+            fail(counts, "to have accepted at least %d connections but it accepted %d", n, accepted);
         }
         return this;
     }
@@ -39,9 +41,10 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     /** Exactly {@code n} connections are open through the route now. */
     public RouteAssert openConnections(int n) {
         isNotNull();
-        int open = metrics().activeConnections();
+        ProxyMetrics counts = actual.metrics();
+        int open = counts.activeConnections();
         if (open != n) {
-            fail("to have %d open connections but it has %d", n, open);
+            fail(counts, "to have %d open connections but it has %d", n, open);
         }
         return this;
     }
@@ -49,9 +52,10 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     /** The route dropped exactly {@code n} new connections (a drop fault). */
     public RouteAssert droppedConnections(long n) {
         isNotNull();
-        long dropped = metrics().droppedConnections();
+        ProxyMetrics counts = actual.metrics();
+        long dropped = counts.droppedConnections();
         if (dropped != n) {
-            fail("to have dropped %d connections but it dropped %d", n, dropped);
+            fail(counts, "to have dropped %d connections but it dropped %d", n, dropped);
         }
         return this;
     }
@@ -59,8 +63,9 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     /** The route injected a fault of {@code type} ({@code "reset_peer"}, {@code "latency"}, ...) at least once. */
     public RouteAssert injected(String type) {
         isNotNull();
-        if (injectedCount(type) == 0) {
-            fail("to have injected %s but it did not", type);
+        ProxyMetrics counts = actual.metrics();
+        if (injectedCount(counts, type) == 0) {
+            fail(counts, "to have injected %s but it did not", type);
         }
         return this;
     }
@@ -68,9 +73,10 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     /** The route injected a fault of {@code type} exactly {@code times} times. */
     public RouteAssert injected(String type, long times) {
         isNotNull();
-        long count = injectedCount(type);
+        ProxyMetrics counts = actual.metrics();
+        long count = injectedCount(counts, type);
         if (count != times) {
-            fail("to have injected %s %d times but it did %d times", type, times, count);
+            fail(counts, "to have injected %s %d times but it did %d times", type, times, count);
         }
         return this;
     }
@@ -78,9 +84,10 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     /** The route injected no fault of {@code type}. */
     public RouteAssert neverInjected(String type) {
         isNotNull();
-        long count = injectedCount(type);
+        ProxyMetrics counts = actual.metrics();
+        long count = injectedCount(counts, type);
         if (count != 0) {
-            fail("never to have injected %s but it did %d times", type, count);
+            fail(counts, "never to have injected %s but it did %d times", type, count);
         }
         return this;
     }
@@ -88,9 +95,9 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     /** No connect to an upstream failed, and no connection found every upstream down. */
     public RouteAssert noUpstreamErrors() {
         isNotNull();
-        ProxyMetrics metrics = metrics();
+        ProxyMetrics metrics = actual.metrics();
         if (!metrics.upstreamFailures().isEmpty() || metrics.noUpstream() != 0) {
-            fail("to have no upstream errors but it had %s%s", metrics.upstreamFailures(),
+            fail(metrics, "to have no upstream errors but it had %s%s", metrics.upstreamFailures(),
                     metrics.noUpstream() == 0 ? "" : " and " + metrics.noUpstream() + " connections with no upstream");
         }
         return this;
@@ -99,9 +106,10 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     /** The route's upstream connects failed exactly {@code n} times (refused, timed out, unresolved, ...). */
     public RouteAssert upstreamErrors(long n) {
         isNotNull();
-        long errors = metrics().upstreamFailures().values().stream().mapToLong(Long::longValue).sum();
+        ProxyMetrics counts = actual.metrics();
+        long errors = counts.upstreamFailures().values().stream().mapToLong(Long::longValue).sum();
         if (errors != n) {
-            fail("to have had %d upstream errors but it had %d: %s", n, errors, metrics().upstreamFailures());
+            fail(counts, "to have had %d upstream errors but it had %d: %s", n, errors, counts.upstreamFailures());
         }
         return this;
     }
@@ -110,7 +118,7 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     public RouteAssert hasFault(String name) {
         isNotNull();
         if (actual.faults().stream().map(Fault::name).noneMatch(name::equals)) {
-            fail("to have a fault named %s but its faults are %s", name, actual.faults());
+            fail(actual.metrics(), "to have a fault named %s but its faults are %s", name, actual.faults());
         }
         return this;
     }
@@ -119,7 +127,7 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     public RouteAssert hasNoFaults() {
         isNotNull();
         if (!actual.faults().isEmpty()) {
-            fail("to have no faults but it has %s", actual.faults());
+            fail(actual.metrics(), "to have no faults but it has %s", actual.faults());
         }
         return this;
     }
@@ -128,7 +136,7 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     public RouteAssert isEnabled() {
         isNotNull();
         if (!actual.isEnabled()) {
-            fail("to be enabled but it is disabled");
+            fail(actual.metrics(), "to be enabled but it is disabled");
         }
         return this;
     }
@@ -137,26 +145,25 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
     public RouteAssert isDisabled() {
         isNotNull();
         if (actual.isEnabled()) {
-            fail("to be disabled but it is enabled");
+            fail(actual.metrics(), "to be disabled but it is enabled");
         }
         return this;
     }
 
-    private long injectedCount(String type) {
-        Map<String, Long> injected = metrics().faultsInjected();
+    private static long injectedCount(ProxyMetrics counts, String type) {
+        Map<String, Long> injected = counts.faultsInjected();
         return injected.getOrDefault(type, 0L);
     }
 
-    private ProxyMetrics metrics() {
-        return actual.metrics();
-    }
-
-    /** Fails with what was expected, then everything the route counted, so one message tells the whole story. */
-    private void fail(String expectation, Object... arguments) {
+    /**
+     * Fails with what was expected, then everything the route counted, so one message tells the whole story. The
+     * counts are the ones the check read: traffic still flowing must not make the message contradict itself.
+     */
+    private void fail(ProxyMetrics counts, String expectation, Object... arguments) {
         Object[] all = new Object[arguments.length + 2];
         all[0] = actual.name();
         System.arraycopy(arguments, 0, all, 1, arguments.length);
-        all[all.length - 1] = metrics();
+        all[all.length - 1] = counts;
         failWithMessage("%nExpecting route '%s' " + expectation + ".%nIts counts: %s", all);
     }
 }

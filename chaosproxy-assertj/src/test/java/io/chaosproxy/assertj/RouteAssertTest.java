@@ -2,15 +2,20 @@ package io.chaosproxy.assertj;
 
 import static io.chaosproxy.assertj.ChaosAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.chaosproxy.ChaosProxy;
 import io.chaosproxy.Route;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,11 +51,15 @@ class RouteAssertTest {
 
     @Test
     void failsWithTheExpectationAndEveryCount() throws Exception {
-        int deadPort;
-        try (ServerSocket reserved = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            deadPort = reserved.getLocalPort();
+        // Bound and never listening: refuses for good, and no other build's server can take the port meanwhile.
+        try (Socket deadUpstream = new Socket()) {
+            deadUpstream.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            failsAgainst("127.0.0.1:" + deadUpstream.getLocalPort());
         }
-        try (ChaosProxy proxy = ChaosProxy.builder().route(0, "127.0.0.1:" + deadPort).name("api").start()) {
+    }
+
+    private static void failsAgainst(String deadUpstream) throws Exception {
+        try (ChaosProxy proxy = ChaosProxy.builder().route(0, deadUpstream).name("api").start()) {
             Route api = proxy.route("api");
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), api.localPort())) {
                 client.setSoTimeout(10_000);
@@ -71,6 +80,41 @@ class RouteAssertTest {
             assertThatThrownBy(() -> assertThat(api).isDisabled()).hasMessageContaining("to be disabled");
             assertThatThrownBy(() -> assertThat((Route) null).acceptedConnections(0))
                     .isInstanceOf(AssertionError.class).hasMessageContaining("Expecting actual not to be null");
+        }
+    }
+
+    @Test
+    void theMessageShowsTheCountsTheCheckReadWhileTrafficFlows() throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                ChaosProxy proxy = ChaosProxy.builder().route(0, "127.0.0.1:" + upstream.getLocalPort()).name("db")
+                        .dropRate(1.0).start()) {
+            Route db = proxy.route("db");
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread clients = new Thread(() -> {
+                while (!stop.get()) {
+                    try (Socket client = new Socket(InetAddress.getLoopbackAddress(), db.localPort())) {
+                        client.getInputStream().read();   // the route drops it: closed at once
+                    } catch (IOException dropped) {
+                        // a reset: the drop
+                    }
+                }
+            });
+            clients.start();
+            try {
+                db.awaitConnections(1, Duration.ofSeconds(10));
+                Pattern said = Pattern.compile("it accepted (\\d+)[\\s\\S]*acceptedConnections=(\\d+)");
+                for (int i = 0; i < 50; i++) {
+                    AssertionError error = catchThrowableOfType(AssertionError.class,
+                            () -> assertThat(db).acceptedConnections(-1));
+                    Matcher matcher = said.matcher(error.getMessage());
+                    org.assertj.core.api.Assertions.assertThat(matcher.find()).as(error.getMessage()).isTrue();
+                    org.assertj.core.api.Assertions.assertThat(matcher.group(2)).as(error.getMessage())
+                            .isEqualTo(matcher.group(1));
+                }
+            } finally {
+                stop.set(true);
+                clients.join();
+            }
         }
     }
 

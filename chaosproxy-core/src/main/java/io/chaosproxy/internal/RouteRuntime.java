@@ -47,7 +47,7 @@ public final class RouteRuntime implements IoHandler {
     private final Object listenerLock = new Object();
     private volatile List<Fault> faults;
     private volatile boolean enabled = true;
-    private boolean stopped;                  // guarded by listenerLock: the proxy is closing, never bind again
+    private volatile boolean stopped;         // written under listenerLock: the proxy is closing, never bind again
     private final List<ServerSocketChannel> listeners = new ArrayList<>();   // guarded by listenerLock
     private final java.util.Map<ServerSocketChannel, SelectionKey> listenerKeys = new java.util.HashMap<>();   // acceptor only
     private volatile List<InetSocketAddress> localAddresses = List.of();
@@ -408,6 +408,11 @@ public final class RouteRuntime implements IoHandler {
     }
 
     // ---- enable, disable, connections ----
+
+    /** Whether the route was removed or its proxy is closing: it never binds again. */
+    public boolean stoppedForGood() {
+        return stopped;
+    }
 
     public boolean isEnabled() {
         return enabled;

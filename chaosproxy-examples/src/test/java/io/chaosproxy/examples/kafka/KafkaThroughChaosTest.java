@@ -133,7 +133,9 @@ class KafkaThroughChaosTest {
             System.out.printf("kafka: acks=all produce, median of 20: %d ms without faults, %d ms with latency %d ms%n",
                     baseline.toMillis(), slowed.toMillis(), LATENCY.toMillis());
             assertThat(slowed).isGreaterThanOrEqualTo(LATENCY);
-            assertThat(slowed.minus(baseline)).isBetween(LATENCY.minusMillis(10), LATENCY.plusMillis(300));
+            // About LATENCY more per produce; a loaded 2-core machine moves each median by tens of ms (8 ms and
+            // 115 ms measured idle), so the band is wide on both sides.
+            assertThat(slowed.minus(baseline)).isBetween(LATENCY.minusMillis(50), LATENCY.plusMillis(500));
         }
     }
 

@@ -64,10 +64,18 @@ public final class Lifecycle {
             return;
         }
         if (enclosing.isPresent()) {
-            List<List<String>> upstreams = resolveUpstreams(specs, false, null);
-            ProxyScope scope = store(context, new ProxyScope(enclosing.get().proxy(), false, settings));
-            for (int i = 0; i < specs.size(); i++) {
-                scope.publish(add(scope, specs.get(i), upstreams.get(i)));
+            ProxyScope outer = enclosing.get();
+            try {
+                List<List<String>> upstreams = resolveUpstreams(specs, false, null, true);
+                ProxyScope scope = store(context, new ProxyScope(outer.proxy(), false, settings));
+                addAll(outer.proxy(), scope, specs, upstreams);
+            } catch (Placeholders.Unset e) {
+                // A @Nested class that sets its own ${..}: its routes join the enclosing proxy at the first use.
+                store(context, ProxyScope.deferred(scope -> {
+                    List<List<String>> upstreams = resolveUpstreams(specs, false, null);
+                    addAll(outer.proxy(), scope, specs, upstreams);
+                    return outer.proxy();
+                }, testClass, false, settings));
             }
             return;
         }
@@ -78,8 +86,11 @@ public final class Lifecycle {
         } catch (Placeholders.Unset e) {
             // The class sets it itself (a @BeforeAll that starts the upstream): start at the first use instead,
             // a Route or ChaosProxy parameter, the test instance or the first test, whichever comes first.
-            store(context, ProxyScope.deferred(
-                    () -> start(specs, resolveUpstreams(specs, false, null), seed, settings), settings));
+            store(context, ProxyScope.deferred(scope -> {
+                ChaosProxy proxy = start(specs, resolveUpstreams(specs, false, null), seed, settings);
+                proxy.routes().forEach(scope::publish);
+                return proxy;
+            }, testClass, true, settings));
             return;
         }
         ProxyScope scope = store(context, new ProxyScope(start(specs, upstreams, seed, settings), true, settings));
@@ -335,10 +346,27 @@ public final class Lifecycle {
         return specs.get(0);
     }
 
-    private static Route add(ProxyScope scope, RouteSpec spec, List<String> upstreams) {
+    /** Adds a {@code @Nested} class's routes to the enclosing proxy; if one fails, none stays added. */
+    private static void addAll(ChaosProxy proxy, ProxyScope scope, List<RouteSpec> specs,
+            List<List<String>> upstreams) {
         try {
-            Route route = scope.proxy().addRoute(spec.localPort(), upstreams, builder -> configure(builder, spec));
-            scope.added(route);
+            for (int i = 0; i < specs.size(); i++) {
+                scope.publish(add(proxy, scope, specs.get(i), upstreams.get(i)));
+            }
+        } catch (RuntimeException e) {
+            scope.undo();   // a deferred start tried again (the next test) would meet its own routes as clashes
+            throw e;
+        }
+    }
+
+    private static Route add(ProxyScope scope, RouteSpec spec, List<String> upstreams) {
+        return add(scope.proxy(), scope, spec, upstreams);
+    }
+
+    private static Route add(ChaosProxy proxy, ProxyScope scope, RouteSpec spec, List<String> upstreams) {
+        try {
+            Route route = proxy.addRoute(spec.localPort(), upstreams, builder -> configure(builder, spec));
+            scope.added(proxy, route);
             return route;
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw problem(spec, e);

@@ -11,7 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -23,10 +23,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 @SuppressWarnings("deprecation")   // CloseableResource: 5.10 knows only it; 6.x closes AutoCloseable values too
 final class ProxyScope implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private volatile ChaosProxy proxy;                                  // null until a deferred start
-    private Supplier<ChaosProxy> pendingStart;                         // guarded by this
+    private Function<ProxyScope, ChaosProxy> pendingStart;             // guarded by this
+    private Class<?> testClass;                                         // a deferred start's, guarded by this
     private final boolean owned;
     private final Settings startedBy;
     private final List<String> addedRoutes = new ArrayList<>();          // guarded by this
+    private ChaosProxy addedTo;                                          // the proxy they went to, guarded by this
     private final Set<String> publishedKeys = new LinkedHashSet<>();     // guarded by this
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -37,12 +39,16 @@ final class ProxyScope implements ExtensionContext.Store.CloseableResource, Auto
     }
 
     /**
-     * A proxy that starts when first asked for, and then publishes its routes: for a class whose upstream names a
-     * {@code ${..}} that the class's own {@code @BeforeAll} sets. A start that fails throws to every caller.
+     * A proxy that starts when first asked for: for a class whose upstream names a {@code ${..}} that the class's
+     * own {@code @BeforeAll} or static initializer sets. {@code start} starts the proxy (or, not {@code owned}, adds
+     * routes to an enclosing one) and publishes the routes through the scope it is given. A start that fails
+     * throws to every caller.
      */
-    static ProxyScope deferred(Supplier<ChaosProxy> start, Settings startedBy) {
-        ProxyScope scope = new ProxyScope(null, true, startedBy);
+    static ProxyScope deferred(Function<ProxyScope, ChaosProxy> start, Class<?> testClass, boolean owned,
+            Settings startedBy) {
+        ProxyScope scope = new ProxyScope(null, owned, startedBy);
         scope.pendingStart = start;
+        scope.testClass = testClass;
         return scope;
     }
 
@@ -61,19 +67,31 @@ final class ProxyScope implements ExtensionContext.Store.CloseableResource, Auto
             if (closed.get()) {
                 throw new IllegalStateException("the chaos-proxy scope ended before its proxy started");
             }
-            ChaosProxy started = pendingStart.get();
+            initialize(testClass);
+            proxy = pendingStart.apply(this);
             pendingStart = null;
-            proxy = started;
-            started.routes().forEach(this::publish);
         }
         return proxy;
+    }
+
+    /**
+     * Runs the class's static initializer, which may set the {@code ${..}}: JUnit resolves a {@code @BeforeAll}'s
+     * parameters and makes the first instance (where this start happens) before anything has run it.
+     */
+    private static void initialize(Class<?> testClass) {
+        try {
+            Class.forName(testClass.getName(), true, testClass.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);   // it is loaded already
+        }
     }
 
     Settings startedBy() {
         return startedBy;
     }
 
-    synchronized void added(Route route) {
+    synchronized void added(ChaosProxy to, Route route) {
+        addedTo = to;
         addedRoutes.add(route.name());
     }
 
@@ -94,29 +112,31 @@ final class ProxyScope implements ExtensionContext.Store.CloseableResource, Auto
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        if (closed.compareAndSet(false, true)) {
+            undo();
         }
-        synchronized (this) {
-            try {
-                if (proxy == null) {
-                    // a deferred start that never came: nothing was bound
-                } else if (owned) {
-                    proxy.close();   // graceful: waits the shutdown timeout, then warns of each connection it cuts
-                } else {
-                    for (String name : addedRoutes) {
-                        try {
-                            proxy.removeRoute(name);
-                        } catch (NoSuchElementException | IllegalStateException e) {
-                            // the test removed it, or the enclosing proxy is closed already: nothing to undo
-                        }
+    }
+
+    /** Closes the proxy it started or removes the routes it added, and withdraws the properties it set. */
+    synchronized void undo() {
+        try {
+            if (owned && proxy != null) {
+                proxy.close();   // graceful: waits the shutdown timeout, then warns of each connection it cuts
+            } else {   // routes added to an enclosing proxy, or a deferred start that never came (nothing bound)
+                for (String name : addedRoutes) {
+                    try {
+                        addedTo.removeRoute(name);
+                    } catch (NoSuchElementException | IllegalStateException e) {
+                        // the test removed it, or the enclosing proxy is closed already: nothing to undo
                     }
                 }
-            } finally {
-                for (String key : publishedKeys) {
-                    PublishedProperties.withdraw(this, key);
-                }
+                addedRoutes.clear();
             }
+        } finally {
+            for (String key : publishedKeys) {
+                PublishedProperties.withdraw(this, key);
+            }
+            publishedKeys.clear();
         }
     }
 }

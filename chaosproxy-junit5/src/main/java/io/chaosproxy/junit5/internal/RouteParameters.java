@@ -7,6 +7,7 @@ import java.lang.reflect.Executable;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -25,7 +26,7 @@ public final class RouteParameters {
         String where = describe(parameter);
         Optional<RouteName> routeName = parameter.findAnnotation(RouteName.class);
         String subject = routeName.map(n -> "@RouteName(\"" + n.value() + "\") on " + where).orElse(where);
-        ChaosProxy proxy = Lifecycle.proxy(context).orElseThrow(() -> new ParameterResolutionException(subject
+        ChaosProxy proxy = proxy(context).orElseThrow(() -> new ParameterResolutionException(subject
                 + ": no chaos-proxy runs here; declare @ChaosRoute on the class (or, for a test's parameters,"
                 + " on the method) or register a ChaosProxyExtension"));
         if (parameter.getParameter().getType() == ChaosProxy.class) {
@@ -44,6 +45,18 @@ public final class RouteParameters {
                     + routes.stream().map(Route::name).toList() + "; pick one with @RouteName(\"name\")");
         }
         return routes.get(0);
+    }
+
+    /**
+     * The proxy here, started now if it waited (a deferred class proxy). Its start's message goes out as is: JUnit
+     * would wrap any other exception in "Failed to resolve parameter [..] in method [..]: " and repeat the message.
+     */
+    private static Optional<ChaosProxy> proxy(ExtensionContext context) {
+        try {
+            return Lifecycle.proxy(context);
+        } catch (ExtensionConfigurationException e) {
+            throw new ParameterResolutionException(e.getMessage());
+        }
     }
 
     private static String describe(ParameterContext parameter) {
