@@ -42,4 +42,11 @@ class FaultTextTest {
                     .as(shortcut).contains(shortcut);
         }
     }
+
+    @Test
+    void anEnvelopeReadsWithoutRecordInternals() {
+        assertThat(Fault.latency(Duration.ZERO).named("slow").envelope())
+                .hasToString("name=slow, direction=downstream, toxicity=1.0");
+        assertThat(Fault.noop().envelope()).hasToString("direction=downstream, toxicity=1.0");
+    }
 }

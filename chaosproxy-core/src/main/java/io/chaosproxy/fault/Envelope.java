@@ -39,4 +39,11 @@ public record Envelope(String name, Direction direction, double toxicity) {
     public Envelope withToxicity(double newToxicity) {
         return new Envelope(name, direction, newToxicity);
     }
+
+    /** {@code name=slow, direction=downstream, toxicity=1.0}; the name only when one was given. */
+    @Override
+    public String toString() {
+        return (name == null ? "" : "name=" + name + ", ") + "direction=" + direction.wireName() + ", toxicity="
+                + toxicity;
+    }
 }

@@ -2,6 +2,7 @@ package io.chaosproxy.examples.redis;
 
 import io.chaosproxy.Fault;
 import io.chaosproxy.fault.Envelope;
+import io.chaosproxy.fault.FaultText;
 import io.chaosproxy.spi.Attribute;
 import io.chaosproxy.spi.FaultType;
 import java.util.Map;
@@ -66,5 +67,11 @@ public record RedisErrorReply(long replies, Envelope envelope) implements Fault 
     @Override
     public Map<String, Object> attributes() {
         return TYPE.toxiproxyAttributes(this);
+    }
+
+    /** Reads as the built-in faults do: {@code redis_error_downstream{replies=1, direction=..., toxicity=1.0}}. */
+    @Override
+    public String toString() {
+        return FaultText.of(this);
     }
 }
