@@ -193,7 +193,7 @@ final class Toxics {
                 }
                 throw Json.wrongType(prefix, attr.toxiproxyName(), value, "a whole number");
             }
-            case PROBABILITY -> {
+            case PROBABILITY, NUMBER -> {
                 if (!value.isNumber()) {
                     throw Json.wrongType(prefix, attr.toxiproxyName(), value, "a number");
                 }
