@@ -5,6 +5,7 @@ import io.chaosproxy.internal.RouteRuntime;
 import io.chaosproxy.internal.Waits;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -138,6 +139,26 @@ public final class Route {
         faults.forEach(fault -> Objects.requireNonNull(fault, "a fault in faults"));
         runtime.setFaults(checkOpen(faults));
         return this;
+    }
+
+    /**
+     * Puts a {@link NetworkProfile}'s faults behind the route's own, replacing those of a profile applied before,
+     * in one step (see {@link #setFaults}): {@code route.applyProfile(NetworkProfile.SATELLITE)}.
+     */
+    public Route applyProfile(NetworkProfile profile) {
+        Objects.requireNonNull(profile, "profile");
+        List<Fault> faults = new ArrayList<>(withoutProfiles());
+        faults.addAll(profile.faults());
+        return setFaults(faults);
+    }
+
+    /** Removes the faults of any {@link NetworkProfile} (named {@code <profile>:...}); the route's own stay. */
+    public Route removeProfile() {
+        return setFaults(withoutProfiles());
+    }
+
+    private List<Fault> withoutProfiles() {
+        return faults().stream().filter(fault -> !NetworkProfile.isProfileFault(fault)).toList();
     }
 
     /**

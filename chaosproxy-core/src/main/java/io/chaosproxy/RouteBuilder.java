@@ -286,6 +286,17 @@ public final class RouteBuilder {
         return checked(() -> Fault.latency(delay).jitter(jitter));
     }
 
+    /**
+     * Adds the faults of a {@link NetworkProfile} (latency and bandwidth each way, loss for some), behind those
+     * given so far: {@code .profile(NetworkProfile.SLOW_3G)}.
+     *
+     * @throws DuplicateException when the route has a fault of one of their names already (a profile given twice)
+     */
+    public RouteBuilder profile(NetworkProfile profile) {
+        Objects.requireNonNull(profile, "profile").faults().forEach(this::fault);
+        return this;
+    }
+
     /** At most {@code bytesPerSecond} from the upstream to the client. */
     public RouteBuilder bandwidth(long bytesPerSecond) {
         return checked(() -> Fault.bandwidth(bytesPerSecond));

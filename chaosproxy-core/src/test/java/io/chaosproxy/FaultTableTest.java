@@ -33,6 +33,7 @@ class FaultTableTest {
                         + (attribute.required() ? "" : " (" + shown(attribute.defaultValue()) + ")"));
                 theirs.add("`" + attribute.toxiproxyName() + "`" + (attribute.toxiproxyUnit().isEmpty()
                         || attribute.kind() == Attribute.Kind.PROBABILITY || attribute.kind() == Attribute.Kind.CHOICE
+                        || attribute.kind() == Attribute.Kind.NUMBER
                         ? "" : " " + attribute.toxiproxyUnit()));
             }
             table.append("| `").append(type.name()).append("` | ")
@@ -50,6 +51,7 @@ class FaultTableTest {
             case PROBABILITY -> "0.0..1.0";
             case BOOLEAN -> "true/false";
             case CHOICE -> String.join("/", attribute.choices());
+            case NUMBER -> attribute.unit();
         };
     }
 

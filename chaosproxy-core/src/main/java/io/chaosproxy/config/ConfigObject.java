@@ -206,8 +206,17 @@ final class ConfigObject {
 
     /** A probability, 0.0..1.0. */
     Double probability(String key, boolean required) {
+        return number(key, required, 0.0, 1.0, "0.0..1.0");
+    }
+
+    /** A number, fractions allowed, in {@code min..max}. */
+    Double number(String key, boolean required, long min, long max) {
+        return number(key, required, min, max, min + ".." + max);
+    }
+
+    private Double number(String key, boolean required, double min, double max, String range) {
         Node value = raw(key);
-        String expected = "expected a number in 0.0..1.0";
+        String expected = "expected a number in " + range;
         if (value == null) {
             if (required) {
                 missing(key, expected);
@@ -229,8 +238,8 @@ final class ConfigObject {
             }
             number = Double.NaN;   // outside, whichever it is
         }
-        if (!(number >= 0.0 && number <= 1.0)) {
-            problems.add(child(key), value, ((ScalarNode) value).getValue() + " is outside 0.0..1.0");
+        if (!(number >= min && number <= max)) {
+            problems.add(child(key), value, ((ScalarNode) value).getValue() + " is outside " + range);
             return null;
         }
         return number;

@@ -127,6 +127,7 @@ final class FaultReader {
                     ? a.integer(name, required, attribute.min(), attribute.max())
                     : integerOrToxiproxy(attribute, a);
             case PROBABILITY -> a.probability(name, required);
+            case NUMBER -> a.number(name, required, attribute.min(), attribute.max());
             case BOOLEAN -> a.bool(name);
             case CHOICE -> choice(attribute, a);
         };

@@ -1,6 +1,7 @@
 package io.chaosproxy.config;
 
 import io.chaosproxy.Fault;
+import io.chaosproxy.NetworkProfile;
 import io.chaosproxy.RouteBuilder;
 import io.chaosproxy.config.RouteSpec.ListenPort;
 import io.chaosproxy.internal.HostPort;
@@ -16,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /**
  * Reads one route of the original or the full format: {@code name}, {@code localPort} or {@code localPorts},
  * {@code upstream} or {@code upstreams}, {@code enabled}, the original's {@code dropRate} and {@code latencyMs},
- * {@code faults}, {@code upstreamFaults} and the pool's settings ({@link PoolReader}). With problems (recorded), it
+ * {@code faults}, {@code profile}, {@code upstreamFaults} and the pool's settings ({@link PoolReader}). With problems (recorded), it
  * returns what could be read, so that clashes with other routes are found too.
  */
 final class RouteReader {
@@ -64,11 +65,38 @@ final class RouteReader {
         if (faultNodes != null) {
             readFaults(faultNodes, route.child("faults"), "faults", name, faults, faultPlaces);
         }
+        profile(name, faults, faultPlaces);
         Map<String, List<Fault>> upstreamFaults = upstreamFaults(upstreams, name, faults, faultPlaces);
         Consumer<RouteBuilder> settings = PoolReader.read(route, problems);
         route.finish();
         return new RouteSpec(name, ports, upstreams == null ? List.of() : upstreams, enabled == null || enabled,
                 faults, upstreamFaults, settings);
+    }
+
+    /** {@code profile}: a {@link NetworkProfile}'s faults, behind the route's own. */
+    private void profile(String name, List<Fault> faults, List<String> faultPlaces) {
+        String expected = "expected one of " + NetworkProfile.ids();
+        String id = route.string("profile", false, expected);
+        if (id == null) {
+            return;
+        }
+        NetworkProfile profile = NetworkProfile.named(id).orElse(null);
+        if (profile == null) {
+            route.problem("profile", "\"" + id + "\" is not a network profile; " + expected);
+            return;
+        }
+        for (Fault fault : profile.faults()) {
+            RouteRules.Clash same = RouteRules.faultClash(name == null ? "" : name, faults, fault);
+            if (same != null) {
+                route.problem("profile", "its fault \"" + fault.name() + "\" has the name of "
+                        + faultPlaces.get(same.otherPosition()) + "; give that one another name");
+                return;
+            }
+        }
+        for (Fault fault : profile.faults()) {
+            faults.add(fault);
+            faultPlaces.add("this route's profile");
+        }
     }
 
     /** The route's valid ports, from {@code localPort} or {@code localPorts}. */

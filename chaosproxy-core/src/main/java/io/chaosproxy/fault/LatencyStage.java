@@ -8,12 +8,16 @@ import io.chaosproxy.spi.StageContext;
 final class LatencyStage implements Stage {
     private final long delayNanos;
     private final long jitterNanos;
+    private final LatencyDistribution distribution;
+    private final DelayDraws draws;
     private final StageContext context;
     private boolean reported;
 
     LatencyStage(Latency fault, StageContext context) {
         this.delayNanos = fault.delay().toNanos();
         this.jitterNanos = fault.jitter().toNanos();
+        this.distribution = fault.distribution();
+        this.draws = new DelayDraws(fault);
         this.context = context;
     }
 
@@ -23,12 +27,10 @@ final class LatencyStage implements Stage {
             // A continuous fault is reported once, when it first holds data: an event per chunk would flood.
             reported = true;
             context.injected("delaying each chunk " + delayNanos / 1_000_000 + "ms"
-                    + (jitterNanos > 0 ? " ± " + jitterNanos / 1_000_000 + "ms" : ""));
+                    + (jitterNanos > 0 ? " ± " + jitterNanos / 1_000_000 + "ms" : "")
+                    + (distribution.equals(LatencyDistribution.UNIFORM) ? "" : " (" + distribution + ")"));
         }
-        long delay = delayNanos;
-        if (jitterNanos > 0) {
-            delay = Math.max(0, delay + context.random().nextLong(-jitterNanos, jitterNanos + 1));
-        }
+        long delay = draws.nextNanos(context.random());
         // Measured from when the chunk reached this fault, not from when the proxy read it: so a latency behind
         // another fault (another latency, a slicer, a stall) adds its delay in full. Chunks queued behind a
         // slow one still do not add their delays up; the context keeps them in order if jitter would let one

@@ -15,7 +15,8 @@ import java.util.function.Function;
  * {@link #toToxiproxy Toxiproxy's unit} (whole milliseconds, KB/s...). Immutable.
  *
  * @param <F> the fault value type
- * @param <T> the value's Java type: {@link Duration}, {@link Long}, {@link Double}, {@link Boolean} or
+ * @param <T> the value's Java type: {@link Duration}, {@link Long}, {@link Double} (probabilities and
+ *            numbers), {@link Boolean} or
  *            {@link String}
  */
 public final class Attribute<F extends Fault, T> {
@@ -31,7 +32,9 @@ public final class Attribute<F extends Fault, T> {
         /** {@code true} or {@code false}. */
         BOOLEAN,
         /** One of {@link #choices()} ({@link String}, lower case). */
-        CHOICE
+        CHOICE,
+        /** A number ({@link Double}, fractions allowed) within {@link #min()}..{@link #max()}. */
+        NUMBER
     }
 
     private final String name;
@@ -81,6 +84,15 @@ public final class Attribute<F extends Fault, T> {
     /** A probability, 0.0..1.0. */
     public static <F extends Fault> Attribute<F, Double> probability(String name, Function<F, Double> getter) {
         return new Attribute<>(name, Kind.PROBABILITY, getter, null, 0, 1, List.of(), name, null, 1, "0.0..1.0", "");
+    }
+
+    /** A number, fractions allowed, within the whole numbers {@code min..max}. */
+    public static <F extends Fault> Attribute<F, Double> number(String name, long min, long max, Function<F, Double> getter) {
+        if (min > max) {
+            throw new IllegalArgumentException(name + ": min " + min + " > max " + max);
+        }
+        return new Attribute<>(name, Kind.NUMBER, getter, null, min, max, List.of(), name, null, 1,
+                min + ".." + max, "");
     }
 
     /** {@code true} or {@code false}. */
@@ -162,12 +174,12 @@ public final class Attribute<F extends Fault, T> {
         return defaultValue == null;
     }
 
-    /** The smallest whole number allowed (integers). */
+    /** The smallest whole number allowed (integers, numbers). */
     public long min() {
         return min;
     }
 
-    /** The largest whole number allowed (integers). */
+    /** The largest whole number allowed (integers, numbers). */
     public long max() {
         return max;
     }
@@ -224,6 +236,7 @@ public final class Attribute<F extends Fault, T> {
             case PROBABILITY -> Double.valueOf(0.0);
             case BOOLEAN -> Boolean.FALSE;
             case CHOICE -> choices.get(0);
+            case NUMBER -> Double.valueOf(Math.max(0, min));
         };
     }
 
@@ -250,6 +263,11 @@ public final class Attribute<F extends Fault, T> {
             case PROBABILITY -> {
                 if (!(value instanceof Double p) || !(p >= 0.0 && p <= 1.0)) {
                     throw new IllegalArgumentException(value + " is outside 0.0..1.0");
+                }
+            }
+            case NUMBER -> {
+                if (!(value instanceof Double n) || !(n >= min && n <= max)) {
+                    throw new IllegalArgumentException(value + " is outside " + min + ".." + max);
                 }
             }
             case BOOLEAN -> {

@@ -191,6 +191,10 @@ public final class FaultType<F extends Fault> {
             return (Double) get(attribute);
         }
 
+        public double number(String attribute) {
+            return (Double) get(attribute);
+        }
+
         public boolean bool(String attribute) {
             return (Boolean) get(attribute);
         }

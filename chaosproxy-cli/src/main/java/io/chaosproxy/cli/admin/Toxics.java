@@ -75,11 +75,14 @@ final class Toxics {
         return make(type, attributes, fault.name()).withEnvelope(envelope);
     }
 
-    /** The toxic's JSON as Toxiproxy writes it: attributes (every one, as numbers), name, type, stream, toxicity. */
+    /**
+     * The toxic's JSON as Toxiproxy writes it: attributes (as numbers; every one Toxiproxy has, ours where the
+     * fault shows them, see {@link Fault#attributes()}), name, type, stream, toxicity.
+     */
     static ObjectNode json(Fault fault) {
         ObjectNode node = Json.objectNode();
         ObjectNode attributes = node.putObject("attributes");
-        Map<String, Object> values = FaultTypes.of(fault).toxiproxyAttributes(fault);
+        Map<String, Object> values = fault.attributes();
         values.forEach((key, value) -> attributes.set(key, Json.MAPPER.valueToTree(value)));
         node.put("name", fault.name());
         node.put("type", fault.type());
@@ -193,7 +196,7 @@ final class Toxics {
                 }
                 throw Json.wrongType(prefix, attr.toxiproxyName(), value, "a whole number");
             }
-            case PROBABILITY -> {
+            case PROBABILITY, NUMBER -> {
                 if (!value.isNumber()) {
                     throw Json.wrongType(prefix, attr.toxiproxyName(), value, "a number");
                 }

@@ -32,7 +32,11 @@ class ToxicsRoundTripTest {
                 case BOOLEAN -> attributes.put(attribute.toxiproxyName(), true);
                 case CHOICE -> attributes.put(attribute.toxiproxyName(),
                         attribute.choices().get(attribute.choices().size() - 1));
+                case NUMBER -> attributes.put(attribute.toxiproxyName(), attribute.min() + 0.5);
             }
+        }
+        if (type.name().equals("latency")) {
+            attributes.put("jitter", 0);   // the last distribution, lognormal, is spread by sigma alone
         }
         return toxic;
     }
