@@ -56,7 +56,8 @@ public final class ChaosProxy implements AutoCloseable {
     private ChaosProxy(Engine engine, long seed, Duration shutdownTimeout) {
         this.engine = engine;
         this.seed = seed;
-        this.journal = new Journal(engine.journal());
+        JournalLog log = engine.journal();
+        this.journal = new Journal(log::mark, log::since, log.capacity());
         this.shutdown = new ProxyShutdown(engine, shutdownTimeout);
         for (RouteRuntime runtime : engine.routes()) {
             routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos));

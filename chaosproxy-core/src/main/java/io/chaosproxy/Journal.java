@@ -1,10 +1,8 @@
 package io.chaosproxy;
 
-import io.chaosproxy.internal.JournalJson;
-import io.chaosproxy.internal.JournalLog;
 import java.util.List;
-import java.util.Objects;
-import java.util.function.Predicate;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 
 /**
  * What a proxy did, most recent last: connections opened and closed, faults injected, upstream errors, health and
@@ -21,10 +19,15 @@ import java.util.function.Predicate;
  * Thread-safe: the proxy's loops add to it while any thread reads; a reader never holds them up.
  */
 public final class Journal {
-    private final JournalLog log;
+    private final LongSupplier mark;
+    private final LongFunction<JournalExcerpt> since;
+    private final int size;
 
-    Journal(JournalLog log) {
-        this.log = log;
+    /** A view of the proxy's journal: where it stands, what it holds from a mark on, and its size. */
+    Journal(LongSupplier mark, LongFunction<JournalExcerpt> since, int size) {
+        this.mark = mark;
+        this.since = since;
+        this.size = size;
     }
 
     /** Every entry it holds, oldest first. */
@@ -34,7 +37,7 @@ public final class Journal {
 
     /** The position of the next entry: pass it to {@link #since} later to read what happened in between. */
     public long mark() {
-        return log.mark();
+        return mark.getAsLong();
     }
 
     /**
@@ -43,24 +46,24 @@ public final class Journal {
      *
      * @throws IllegalArgumentException for a negative mark
      */
-    public Excerpt since(long mark) {
+    public JournalExcerpt since(long mark) {
         if (mark < 0) {
             throw new IllegalArgumentException("mark: " + mark + " is negative; use 0 or a value mark() returned");
         }
-        return log.since(mark);
+        return this.since.apply(mark);
     }
 
     /** The most entries it holds; 0 when the journal is off. */
     public int size() {
-        return log.capacity();
+        return size;
     }
 
     /** How many entries were dropped so far to make room for newer ones. */
     public long dropped() {
-        return Math.max(0, mark() - log.capacity());
+        return Math.max(0, mark() - size);
     }
 
-    /** Every entry it holds, one line each; see {@link Excerpt#text()}. */
+    /** Every entry it holds, one line each; see {@link JournalExcerpt#text()}. */
     public String text() {
         return since(0).text();
     }
@@ -68,52 +71,5 @@ public final class Journal {
     @Override
     public String toString() {
         return "Journal{size=" + size() + ", next=" + mark() + ", dropped=" + dropped() + "}";
-    }
-
-    /**
-     * A run of a journal's entries.
-     *
-     * @param entries the entries, oldest first
-     * @param dropped how many entries between the mark asked for and the first of {@code entries} were dropped
-     *                before they could be read
-     * @param next    the mark to pass to {@link Journal#since} for the entries after these
-     */
-    public record Excerpt(List<JournalEntry> entries, long dropped, long next) {
-
-        /** Copies the list. */
-        public Excerpt {
-            entries = List.copyOf(entries);
-        }
-
-        /** The entries that {@code test} accepts, e.g. {@code e -> e.connection() == 3}; the same counts. */
-        public Excerpt filter(Predicate<JournalEntry> test) {
-            Objects.requireNonNull(test, "test");
-            return new Excerpt(entries.stream().filter(test).toList(), dropped, next);
-        }
-
-        /**
-         * One line per entry ({@code +12 ms db#3 opened from 127.0.0.1:51234 to 127.0.0.1:5432}), after a line
-         * {@code (N earlier entries dropped)} when some were; each line ends with a newline.
-         */
-        public String text() {
-            StringBuilder text = new StringBuilder(entries.size() * 64 + 32);
-            if (dropped > 0) {
-                text.append('(').append(dropped).append(dropped == 1 ? " earlier entry" : " earlier entries")
-                        .append(" dropped)\n");
-            }
-            for (JournalEntry entry : entries) {
-                text.append(entry).append('\n');
-            }
-            return text.toString();
-        }
-
-        /**
-         * As one JSON object: {@code {"entries":[{"seq":0,"nanos":12000000,"route":"db","connection":3,
-         * "kind":"opened","subject":null,"detail":"from ..."}, ...],"dropped":0,"next":1}}; {@code connection} is
-         * null for an entry about a route or an upstream.
-         */
-        public String toJson() {
-            return JournalJson.of(this);
-        }
     }
 }

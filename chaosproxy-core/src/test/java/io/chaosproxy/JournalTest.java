@@ -97,7 +97,7 @@ class JournalTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> proxy.journal().mark() == expected);
 
             Journal journal = proxy.journal();
-            Journal.Excerpt all = journal.since(0);
+            JournalExcerpt all = journal.since(0);
             assertThat(all.entries()).hasSize(1000);
             assertThat(all.dropped()).isEqualTo(expected - 1000).isEqualTo(journal.dropped());
             assertThat(all.next()).isEqualTo(expected);
@@ -143,7 +143,7 @@ class JournalTest {
             roundTrips(proxy, 2);
             await().until(() -> proxy.journal().mark() == 10);
 
-            Journal.Excerpt later = proxy.journal().since(mark);
+            JournalExcerpt later = proxy.journal().since(mark);
             assertThat(later.entries()).isEqualTo(proxy.journal().entries().subList(6, 10));
             assertThat(later.entries()).extracting(JournalEntry::connection)   // one may close after the next opens
                     .containsExactlyInAnyOrder(4L, 4L, 5L, 5L);
@@ -176,7 +176,7 @@ class JournalTest {
             }
             long[] seen = {0};
             while (!clients.stream().allMatch(java.util.concurrent.CompletableFuture::isDone)) {
-                Journal.Excerpt part = proxy.journal().since(seen[0]);   // read while they write
+                JournalExcerpt part = proxy.journal().since(seen[0]);   // read while they write
                 assertThat(part.dropped()).isZero();
                 for (JournalEntry e : part.entries()) {
                     assertThat(e.seq()).isEqualTo(seen[0]++);

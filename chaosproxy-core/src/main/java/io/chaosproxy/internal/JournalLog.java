@@ -1,6 +1,6 @@
 package io.chaosproxy.internal;
 
-import io.chaosproxy.Journal;
+import io.chaosproxy.JournalExcerpt;
 import io.chaosproxy.JournalEntry;
 import io.chaosproxy.JournalEntry.Kind;
 import java.util.ArrayList;
@@ -63,11 +63,11 @@ public final class JournalLog {
      * has its position but has not stored it yet ends the excerpt there, so that no entry is skipped: the next
      * read, from the excerpt's {@code next}, finds it.
      */
-    public Journal.Excerpt since(long mark) {
+    public JournalExcerpt since(long mark) {
         long end = next.get();
         long from = Math.max(mark, end - capacity);
         if (from >= end) {
-            return new Journal.Excerpt(List.of(), 0, Math.max(mark, end));
+            return new JournalExcerpt(List.of(), 0, Math.max(mark, end));
         }
         long dropped = from - mark;
         List<JournalEntry> entries = new ArrayList<>((int) (end - from));
@@ -83,6 +83,6 @@ public final class JournalLog {
                 entries.add(entry);
             }
         }
-        return new Journal.Excerpt(entries, dropped, seq);
+        return new JournalExcerpt(entries, dropped, seq);
     }
 }

@@ -2,7 +2,7 @@ package io.chaosproxy.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaosproxy.Journal;
+import io.chaosproxy.JournalExcerpt;
 import io.chaosproxy.JournalEntry;
 import io.chaosproxy.JournalEntry.Kind;
 import java.util.ArrayList;
@@ -21,12 +21,12 @@ class JournalLogTest {
         for (int i = 0; i < 10; i++) {
             log.add("db", i + 1, Kind.OPENED, null, "n" + i);
         }
-        Journal.Excerpt all = log.since(0);
+        JournalExcerpt all = log.since(0);
         assertThat(all.entries()).extracting(JournalEntry::detail).containsExactly("n6", "n7", "n8", "n9");
         assertThat(all.dropped()).isEqualTo(6);
         assertThat(all.next()).isEqualTo(10);
 
-        Journal.Excerpt fromEight = log.since(8);
+        JournalExcerpt fromEight = log.since(8);
         assertThat(fromEight.entries()).extracting(JournalEntry::detail).containsExactly("n8", "n9");
         assertThat(fromEight.dropped()).isZero();
         assertThat(log.since(3).dropped()).isEqualTo(3);   // 3, 4, 5 are gone
@@ -40,7 +40,7 @@ class JournalLogTest {
         off.add("db", 1, Kind.OPENED, null, "");
         assertThat(off.enabled()).isFalse();
         assertThat(off.mark()).isZero();
-        assertThat(off.since(0)).isEqualTo(new Journal.Excerpt(List.of(), 0, 0));
+        assertThat(off.since(0)).isEqualTo(new JournalExcerpt(List.of(), 0, 0));
     }
 
     @Test
@@ -60,7 +60,7 @@ class JournalLogTest {
         writers.forEach(Thread::start);
         long seen = 0;
         while (seen < (long) threads * each) {
-            Journal.Excerpt part = log.since(seen);
+            JournalExcerpt part = log.since(seen);
             assertThat(part.dropped()).isZero();
             for (JournalEntry e : part.entries()) {
                 assertThat(e.seq()).isEqualTo(seen++);

@@ -3,7 +3,7 @@ package io.chaosproxy.cli.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Journal;
+import io.chaosproxy.JournalExcerpt;
 import io.chaosproxy.JournalEntry;
 
 /**
@@ -20,7 +20,7 @@ final class JournalHandler extends Resource {
 
     @Override
     Response get(Request request) {
-        Journal.Excerpt part = proxy.journal().since(since(request.query().get("since")));
+        JournalExcerpt part = proxy.journal().since(since(request.query().get("since")));
         ObjectNode body = Json.objectNode();
         ArrayNode entries = body.putArray("entries");
         for (JournalEntry e : part.entries()) {

@@ -1,7 +1,7 @@
 package io.chaosproxy.junit5.internal;
 
 import io.chaosproxy.ChaosProxy;
-import io.chaosproxy.Journal;
+import io.chaosproxy.JournalExcerpt;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ final class FailureJournal {
      * left out; the test's own failure stays the one reported.
      */
     static String write(ExtensionContext context, ChaosProxy proxy, long mark) {
-        Journal.Excerpt part = proxy.journal().since(mark);
+        JournalExcerpt part = proxy.journal().since(mark);
         String text = part.text();
         Path base = Path.of(System.getProperty(DIR_PROPERTY, DEFAULT_DIR))
                 .resolve(safe(context.getRequiredTestClass().getName())).resolve(testName(context));

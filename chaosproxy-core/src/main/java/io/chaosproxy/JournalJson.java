@@ -1,17 +1,14 @@
-package io.chaosproxy.internal;
-
-import io.chaosproxy.Journal;
-import io.chaosproxy.JournalEntry;
+package io.chaosproxy;
 
 /**
  * Writes a journal excerpt as JSON, for files a CI keeps. Hand-written, as the core carries no JSON library and
  * the shape is fixed: numbers, and strings escaped by {@link #quote} (RFC 8259's rules).
  */
-public final class JournalJson {
+final class JournalJson {
     private JournalJson() {
     }
 
-    public static String of(Journal.Excerpt excerpt) {
+    static String of(JournalExcerpt excerpt) {
         StringBuilder json = new StringBuilder(excerpt.entries().size() * 160 + 48).append("{\"entries\":[");
         boolean first = true;
         for (JournalEntry e : excerpt.entries()) {

@@ -1,9 +1,7 @@
-package io.chaosproxy.internal;
+package io.chaosproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chaosproxy.Journal;
-import io.chaosproxy.JournalEntry;
 import io.chaosproxy.JournalEntry.Kind;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +15,7 @@ class JournalJsonTest {
 
     @Test
     void anExcerptReadsBackWithEveryField() {
-        var excerpt = new Journal.Excerpt(List.of(
+        var excerpt = new JournalExcerpt(List.of(
                 new JournalEntry(7, 12_000_000, "db", 3, Kind.OPENED, null, "from 127.0.0.1:51234 to 127.0.0.1:5432"),
                 new JournalEntry(8, 15_000_000, "db", 0, Kind.FAULT_REMOVED, "cut", "")), 7, 9);
 
