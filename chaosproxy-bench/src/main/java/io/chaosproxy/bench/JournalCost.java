@@ -38,11 +38,13 @@ public final class JournalCost {
             Round sumWith = new Round(0, 0, 0);
             Round sumWithout = new Round(0, 0, 0);
             StringBuilder perRoundCpu = new StringBuilder();
+            double[] cpuPerEntry = new double[ROUNDS];
             for (int i = 0; i < ROUNDS; i++) {   // interleaved, so that drift of the machine hits both alike
                 Round a = round(with, perRound);
                 Round b = round(without, perRound);
                 sumWith = sumWith.plus(a);
                 sumWithout = sumWithout.plus(b);
+                cpuPerEntry[i] = (a.cpuNanos - b.cpuNanos) / (2.0 * perRound);
                 perRoundCpu.append(String.format(" %.0f/%.0f", a.cpuNanos / 1e3 / perRound, b.cpuNanos / 1e3 / perRound));
             }
             long connections = (long) ROUNDS * perRound;
@@ -52,9 +54,11 @@ public final class JournalCost {
             System.out.printf("journal: connect+16 B each way+close, %d connections per proxy in %d interleaved"
                     + " rounds (after %d warm-up each): %.0f/s with the journal, %.0f/s without, ratio %.3f%n",
                     connections, ROUNDS, perRound, rateWith, rateWithout, rateWith / rateWithout);
-            System.out.printf("journal: per entry on the loop thread %.0f ns CPU and %.0f bytes allocated"
+            java.util.Arrays.sort(cpuPerEntry);
+            System.out.printf("journal: per entry on the loop thread %.0f ns CPU (median of the rounds' differences;"
+                    + " their spread is the machine's noise, see below) and %.0f bytes allocated"
                     + " (loop per connection: %.1f vs %.1f µs CPU, %.0f vs %.0f bytes allocated)%n",
-                    (sumWith.cpuNanos - sumWithout.cpuNanos) / (double) entries,
+                    cpuPerEntry[ROUNDS / 2],
                     (sumWith.allocated - sumWithout.allocated) / (double) entries,
                     sumWith.cpuNanos / 1e3 / connections, sumWithout.cpuNanos / 1e3 / connections,
                     sumWith.allocated / (double) connections, sumWithout.allocated / (double) connections);
@@ -64,24 +68,35 @@ public final class JournalCost {
     }
 
     /**
-     * Heap after GC once a journal of {@code size} entries is full, less the heap after as many connections through
-     * a proxy without one (so that whatever else they leave behind cancels out), plus the ring's 4-byte slot.
+     * Heap after GC kept per entry of a full journal: the heap that {@code n} connections leave behind through a
+     * proxy with a journal of {@code size} entries, less what as many leave through one without (the benchmark's
+     * upstream keeps its sockets), after a warm-up of both; plus the ring's 4-byte slot, allocated at start.
      */
     static void retainedPerEntry(int size) throws Exception {
-        try (BenchServers upstream = BenchServers.echo();
-                ChaosProxy without = ChaosProxy.builder().journalSize(0).route(0, upstream.address()).start();
-                ChaosProxy with = ChaosProxy.builder().journalSize(size).route(0, upstream.address()).start()) {
-            connections(without, size / 2);
-            long before = usedHeapAfterGc();
-            connections(with, size / 2);
-            while (with.journal().mark() < size) {
-                Thread.sleep(10);
-            }
-            long after = usedHeapAfterGc();
-            double perEntry = (after - before) / (double) size + 4;
+        int n = size / 2 - size / 20;
+        try (BenchServers upstreamWith = BenchServers.echo();
+                BenchServers upstreamWithout = BenchServers.echo();
+                ChaosProxy with = ChaosProxy.builder().journalSize(size).route(0, upstreamWith.address()).start();
+                ChaosProxy without = ChaosProxy.builder().journalSize(0).route(0, upstreamWithout.address()).start()) {
+            connections(with, size / 20);
+            connections(without, size / 20);
+            awaitEntries(with, size / 10);
+            long h0 = usedHeapAfterGc();
+            connections(without, n);
+            long h1 = usedHeapAfterGc();
+            connections(with, n);
+            awaitEntries(with, size);
+            long h2 = usedHeapAfterGc();
+            double perEntry = ((h2 - h1) - (h1 - h0)) / (2.0 * n) + 4;
             System.out.printf("journal: heap kept per entry %.0f bytes (a full journal of %d entries: %.2f MiB;"
                     + " the default 4096: %.2f MiB)%n", perEntry, size, perEntry * size / 1048576.0,
                     perEntry * 4096 / 1048576.0);
+        }
+    }
+
+    private static void awaitEntries(ChaosProxy proxy, long entries) throws InterruptedException {
+        while (proxy.journal().mark() < entries) {
+            Thread.sleep(10);
         }
     }
 
