@@ -36,6 +36,11 @@ class JournalOnFailureTest {
     @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ)   // the directory's
     void aFailedTestsJournalIsWrittenUnderTargetAsTextAndJson() throws IOException {
         Path dir = Path.of("target/chaosproxy", FailsAfterAReset.class.getName());
+        try (var old = Files.exists(dir) ? Files.list(dir) : java.util.stream.Stream.<Path>empty()) {
+            for (Path file : old.toList()) {
+                Files.delete(file);   // an earlier build's
+            }
+        }
 
         Kit.run(FailsAfterAReset.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
 
