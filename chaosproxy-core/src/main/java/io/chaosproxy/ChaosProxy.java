@@ -4,6 +4,7 @@ import io.chaosproxy.spi.Check;
 import io.chaosproxy.spi.Chunk;
 import io.chaosproxy.internal.Engine;
 import io.chaosproxy.internal.EngineSettings;
+import io.chaosproxy.internal.JournalLog;
 import io.chaosproxy.internal.ProxyShutdown;
 import io.chaosproxy.internal.RouteConfig;
 import io.chaosproxy.internal.RouteRules;
@@ -50,10 +51,13 @@ public final class ChaosProxy implements AutoCloseable {
     private final ProxyShutdown shutdown;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
+    private final Journal journal;
 
     private ChaosProxy(Engine engine, long seed, Duration shutdownTimeout) {
         this.engine = engine;
         this.seed = seed;
+        JournalLog log = engine.journal();
+        this.journal = new Journal(log::mark, log::since, log.capacity());
         this.shutdown = new ProxyShutdown(engine, shutdownTimeout);
         for (RouteRuntime runtime : engine.routes()) {
             routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos));
@@ -230,6 +234,14 @@ public final class ChaosProxy implements AutoCloseable {
         routeView = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
     }
 
+    /**
+     * What the proxy did, most recent last: connections, faults injected, upstream errors, changes made at run
+     * time; see {@link Journal}. Readable after {@link #close()} too.
+     */
+    public Journal journal() {
+        return journal;
+    }
+
     /** The seed every random decision of this proxy derives from; pass it to {@link Builder#seed} to replay. */
     public long seed() {
         return seed;
@@ -313,6 +325,7 @@ public final class ChaosProxy implements AutoCloseable {
         private int eventLoops = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
         private long highWaterMark = DEFAULT_HIGH_WATER_MARK;
         private boolean allowNoRoutes;
+        private int journalSize = JournalLog.DEFAULT_SIZE;
 
         Builder() {
         }
@@ -437,6 +450,19 @@ public final class ChaosProxy implements AutoCloseable {
         }
 
         /**
+         * How many entries the proxy's {@link ChaosProxy#journal() journal} keeps: past it the oldest are dropped
+         * (and counted). Default 4096 (about 0.5 MB of heap when full), at most 1,048,576; 0 turns the journal off.
+         */
+        public Builder journalSize(int entries) {
+            if (entries < 0 || entries > JournalLog.MAX_SIZE) {
+                throw new IllegalArgumentException("journalSize: " + entries + " is outside 0.." + JournalLog.MAX_SIZE
+                        + "; 0 turns the journal off");
+            }
+            this.journalSize = entries;
+            return this;
+        }
+
+        /**
          * Lets {@link #start()} start a proxy with no routes yet, for routes added later with
          * {@link ChaosProxy#addRoute} (as an admin API does). Without it, starting with no routes is an error,
          * since it is usually a forgotten {@code route(...)}.
@@ -462,7 +488,7 @@ public final class ChaosProxy implements AutoCloseable {
             long actualSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
             EngineSettings settings = new EngineSettings(bindAddress, actualSeed, connectTimeout, acceptBacklog,
                     eventLoops, highWaterMark, CHUNK_SIZE);
-            Engine engine = Engine.start(settings, configs, listeners);
+            Engine engine = Engine.start(settings, configs, listeners, new JournalLog(journalSize, System.nanoTime()));
             ChaosProxy proxy = new ChaosProxy(engine, actualSeed, shutdownTimeout);
             for (RouteBuilder route : routes) {
                 if (!route.isEnabled()) {

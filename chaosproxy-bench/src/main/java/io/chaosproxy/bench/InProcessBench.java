@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * What ProxyBench cannot measure from outside: start and close time, heap per idle connection, allocation
- * per megabyte forwarded, the accuracy of latency and bandwidth faults, and what upstream pools cost a connection. Run it in a fresh JVM (the first
+ * per megabyte forwarded, the accuracy of latency and bandwidth faults, what upstream pools cost a connection, and
+ * what the journal costs. Run it in a fresh JVM (the first
  * start is part of the result):
  *
  * <pre>java -jar chaosproxy-bench/target/chaosproxy-bench.jar [idleConnections]</pre>
@@ -32,6 +33,7 @@ public final class InProcessBench {
         FaultAccuracy.latency();
         FaultAccuracy.bandwidth();
         PoolBench.run();
+        JournalCost.run(3000);
     }
 
     /** A one-route proxy's start() and close(): the first in this JVM, then the median of warm ones. */

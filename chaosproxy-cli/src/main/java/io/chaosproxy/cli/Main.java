@@ -9,9 +9,12 @@ import io.chaosproxy.cli.trixter.TrixterApi;
 import io.chaosproxy.cli.trixter.TrixterFlags;
 import io.chaosproxy.cli.trixter.TrixterMode;
 import io.chaosproxy.config.DurationText;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -79,6 +82,14 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = {"--seed"}, paramLabel = "LONG", description = "Seed of every random decision, to replay a run.")
     Long seed;
+
+    @Option(names = {"--journal"}, paramLabel = "FILE",
+            description = "Write what the proxy did (its journal, one line per event) to FILE when it stops.")
+    Path journal;
+
+    @Option(names = {"--journal-size"}, paramLabel = "ENTRIES",
+            description = "How many journal entries to keep, the oldest dropped first (default 4096; 0: none).")
+    Integer journalSize;
 
     @Option(names = {"--verbose"}, description = "Log every connection and fault (debug level).")
     boolean verbose;
@@ -201,6 +212,10 @@ public final class Main implements Callable<Integer> {
             if (shutdownTimeout != null) {
                 builder.shutdownTimeout(shutdownTimeout);
             }
+            if (journalSize != null) {
+                builder.journalSize(journalSize);
+            }
+            checkJournalFile();
             builder.allowNoRoutes();
         } catch (RuntimeException e) {
             err.println("chaos-proxy: " + e.getMessage());
@@ -247,7 +262,34 @@ public final class Main implements Callable<Integer> {
         out.println("chaos-proxy: stopping; live connections may finish up to the shutdown timeout");
         close(adminServer, trixterApi, proxy, upstreams);
         out.println("chaos-proxy: stopped");
-        return 0;
+        return writeJournal(proxy) ? 0 : EXIT_FAILURE;
+    }
+
+    /** Fails before anything starts when {@code --journal} names a file in no directory there is. */
+    private void checkJournalFile() {
+        if (journal == null) {
+            return;
+        }
+        Path dir = journal.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir) || Files.isDirectory(journal)) {
+            throw new IllegalArgumentException("--journal: " + journal + " is not a file in an existing directory;"
+                    + " create the directory first");
+        }
+    }
+
+    /** Writes the journal to the {@code --journal} file, if one was given; false when that fails. */
+    private boolean writeJournal(ChaosProxy proxy) {
+        if (journal == null) {
+            return true;
+        }
+        try {
+            Files.writeString(journal, proxy.journal().text(), StandardCharsets.UTF_8);
+            out.println("chaos-proxy: journal written to " + journal);
+            return true;
+        } catch (IOException e) {
+            err.println("chaos-proxy: --journal: cannot write " + journal + ": " + e);
+            return false;
+        }
     }
 
     /**

@@ -174,4 +174,26 @@ class MainTest {
         main.shutdown();
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
     }
+
+    @Test
+    void theJournalIsWrittenToItsFileAtExit(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("journal.txt");
+        Path routes = Files.writeString(dir.resolve("routes.yaml"), "routes:\n  - name: web\n    localPort: 0\n"
+                + "    upstream: 127.0.0.1:9\n");
+        CompletableFuture<Integer> exit = runInBackground("--config", routes.toString(), "--no-admin",
+                "--journal", file.toString(), "--journal-size", "100", "--shutdown-timeout", "0s");
+        Running running = main.started().get(30, TimeUnit.SECONDS);
+        assertThat(running.proxy().journal().size()).isEqualTo(100);
+        running.proxy().route("web").disable();
+        main.shutdown();
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(Files.readAllLines(file)).singleElement().asString().matches("\\+\\d+ ms web disabled");
+        assertThat(out()).contains("journal written to " + file);
+    }
+
+    @Test
+    void aJournalFileInNoDirectoryExitsTwoBeforeAnythingStarts() {
+        assertThat(main.run("--no-admin", "--journal", "no-such-dir/journal.txt")).isEqualTo(2);
+        assertThat(err()).contains("--journal: no-such-dir/journal.txt is not a file in an existing directory");
+    }
 }

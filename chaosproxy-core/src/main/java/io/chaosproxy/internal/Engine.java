@@ -1,6 +1,7 @@
 package io.chaosproxy.internal;
 
 import io.chaosproxy.ChaosListener;
+import io.chaosproxy.JournalEntry.Kind;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +21,9 @@ public final class Engine {
     private final Object activeLock = new Object();
     private int active;   // guarded by activeLock
 
-    private Engine(EngineSettings settings, List<ChaosListener> listeners) {
+    private Engine(EngineSettings settings, List<ChaosListener> listeners, JournalLog journal) {
         this.settings = settings;
-        this.events = new Events(listeners);
+        this.events = new Events(listeners, journal);
         this.loops = new EventLoopGroup(settings.eventLoops(), settings.chunkSize());
         this.resolver = new UpstreamResolver(loops.name());
         loops.onAcceptorReplaced(() -> routes.forEach(RouteRuntime::moveListener));
@@ -32,7 +33,8 @@ public final class Engine {
      * Resolves every upstream, then binds every route. On any failure nothing stays bound or running and
      * the exception says which route failed and why.
      */
-    public static Engine start(EngineSettings settings, List<RouteConfig> configs, List<ChaosListener> listeners) {
+    public static Engine start(EngineSettings settings, List<RouteConfig> configs, List<ChaosListener> listeners,
+            JournalLog journal) {
         List<List<InetSocketAddress>> upstreams = new ArrayList<>();
         for (RouteConfig config : configs) {
             try {
@@ -41,7 +43,7 @@ public final class Engine {
                 throw new IllegalArgumentException("route '" + config.name() + "': " + e.getMessage(), e);
             }
         }
-        Engine engine = new Engine(settings, listeners);
+        Engine engine = new Engine(settings, listeners, journal);
         try {
             for (int i = 0; i < configs.size(); i++) {
                 RouteRuntime route = new RouteRuntime(engine, configs.get(i), upstreams.get(i), settings);
@@ -85,6 +87,8 @@ public final class Engine {
             throw e;
         }
         routes.add(route);
+        journal().add(route.name(), 0, Kind.ROUTE_ADDED, null, "listening on " + route.localAddresses().stream()
+                .map(JournalEvents::address).toList() + " to " + config.upstreams().stream().map(HostPort::text).toList());
         return route;
     }
 
@@ -92,6 +96,7 @@ public final class Engine {
     public void removeRoute(RouteRuntime route) {
         route.stopForGood();   // no later enable() may bind a route nobody can see any more
         routes.remove(route);
+        journal().add(route.name(), 0, Kind.ROUTE_REMOVED, null, "");
     }
 
     /** Stops accepting on every route for good (no enable() binds again); returns when every port is free. */
@@ -137,6 +142,11 @@ public final class Engine {
 
     Events events() {
         return events;
+    }
+
+    /** What the proxy did; see {@link io.chaosproxy.Journal}. */
+    public JournalLog journal() {
+        return events.journal();
     }
 
     UpstreamResolver resolver() {

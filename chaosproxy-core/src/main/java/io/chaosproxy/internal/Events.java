@@ -6,25 +6,50 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hands events to the proxy's listeners; a failing listener is logged and the others still hear. */
+/**
+ * Hands events to the proxy's journal, then to its listeners; a failing listener is logged and the others still
+ * hear.
+ */
 final class Events {
     private static final Logger log = LoggerFactory.getLogger(Events.class);
 
     private final List<ChaosListener> listeners;
+    private final JournalLog journal;
 
-    Events(List<ChaosListener> listeners) {
+    Events(List<ChaosListener> listeners, JournalLog journal) {
         this.listeners = List.copyOf(listeners);
+        this.journal = journal;
     }
 
     boolean isEmpty() {
         return listeners.isEmpty();
     }
 
-    /** Builds the event only when someone listens: most proxies have no listener. */
+    /**
+     * Builds the event only when the journal keeps it or someone listens: a proxy with neither (journal size 0, no
+     * listener) allocates nothing for it.
+     */
     void fireIfListened(java.util.function.Supplier<? extends ChaosEvent> event) {
-        if (!listeners.isEmpty()) {
-            fire(event.get());
+        fireIfListened(event, true);
+    }
+
+    /** As above; with {@code journaled} false the journal leaves it out (a fault past its share, see Relay). */
+    void fireIfListened(java.util.function.Supplier<? extends ChaosEvent> event, boolean journaled) {
+        boolean journal = journaled && this.journal.enabled();
+        if (!journal && listeners.isEmpty()) {
+            return;
         }
+        ChaosEvent built = event.get();
+        if (journal) {
+            JournalEvents.add(this.journal, built);   // before the listeners: what they do then comes after it
+        }
+        if (!listeners.isEmpty()) {
+            fire(built);
+        }
+    }
+
+    JournalLog journal() {
+        return journal;
     }
 
     void fire(ChaosEvent event) {

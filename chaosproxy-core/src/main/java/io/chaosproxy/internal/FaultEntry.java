@@ -13,6 +13,13 @@ final class FaultEntry {
     private final FaultHost connection;
     final boolean own;       // added to this connection alone, not inherited from the route
     final boolean active;    // the toxicity roll: whether the fault applies to this connection at all
+    /**
+     * How many of a fault's injections on one connection the journal keeps: a fault that acts on every chunk (a
+     * corrupt, a loss) would otherwise fill it with one connection's chunks. The rest are counted, not kept.
+     */
+    static final int JOURNALED_INJECTIONS = 10;
+
+    private int injections;   // reported so far, up to JOURNALED_INJECTIONS
     StageLink upstreamStage;
     StageLink downstreamStage;
     ConnectionFaultLink connectionStage;
@@ -35,6 +42,15 @@ final class FaultEntry {
 
     FaultHost connection() {
         return connection;
+    }
+
+    /** Counts an injection; whether the journal keeps it (the first {@link #JOURNALED_INJECTIONS} only). */
+    boolean journalInjection() {
+        if (injections < JOURNALED_INJECTIONS) {
+            injections++;
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -19,8 +19,11 @@ interface FaultHost {
     /** A fault's stage threw: a bug in it, which may have cost a chunk, so both sides get an RST. */
     void stageFailed(Fault fault, Throwable failure);
 
-    /** Counts, logs and reports (to listeners) that {@code fault} acted. */
-    void faultInjected(Fault fault, String detail);
+    /**
+     * Counts, logs and reports (to listeners, and to the journal when {@code journaled}: see
+     * {@link FaultEntry#JOURNALED_INJECTIONS}) that {@code fault} acted.
+     */
+    void faultInjected(Fault fault, String detail, boolean journaled);
 
     /**
      * Closes both sides, with an RST when {@code reset}. Without {@code reset}, as a peer would: a FIN, except to a

@@ -65,6 +65,6 @@ abstract class FaultLink implements FaultContext {
 
     @Override
     public void injected(String detail) {
-        entry.connection().faultInjected(entry.fault(), detail);
+        entry.connection().faultInjected(entry.fault(), detail, entry.journalInjection());
     }
 }

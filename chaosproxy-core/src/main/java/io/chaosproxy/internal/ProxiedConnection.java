@@ -2,6 +2,7 @@ package io.chaosproxy.internal;
 
 import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
+import io.chaosproxy.JournalEntry;
 import io.chaosproxy.spi.FaultTypes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -64,6 +65,21 @@ final class ProxiedConnection implements ChaosConnection {
 
     EventLoop loop() {
         return loop;
+    }
+
+    /** Whether the route has one upstream, so that the upstream is known before one is chosen. */
+    boolean hasOneUpstream() {
+        return route.pool().size() == 1;
+    }
+
+    /** On the loop: see {@link Relay#injectionsNotJournaled()}. */
+    long injectionsNotJournaled() {
+        return relay.injectionsNotJournaled();
+    }
+
+    /** Notes a change made to this connection alone in the journal. On the loop. */
+    private void journal(JournalEntry.Kind kind, String subject, String detail) {
+        route.journal().add(route.name(), id, kind, subject, detail);
     }
 
     // ---- published by the loop ----
@@ -148,6 +164,7 @@ final class ProxiedConnection implements ChaosConnection {
                         + "': a fault named '" + fault.name() + "' exists already; name it otherwise with named(...)");
             }
             relay.faults().addOwn(fault);
+            journal(JournalEntry.Kind.FAULT_ADDED, fault.name(), fault.toString());
         });
     }
 
@@ -157,6 +174,7 @@ final class ProxiedConnection implements ChaosConnection {
         loop.runFromAnywhere(() -> {
             if (!relay.isClosed()) {
                 relay.faults().updateOwn(ownEntry(fault.name(), "change it with route.updateFault(...)"), fault);
+                journal(JournalEntry.Kind.FAULT_UPDATED, fault.name(), fault.toString());
             }
         });
     }
@@ -167,6 +185,7 @@ final class ProxiedConnection implements ChaosConnection {
         loop.runFromAnywhere(() -> {
             if (!relay.isClosed()) {
                 relay.faults().removeOwn(ownEntry(name, "remove it with route.removeFault(\"" + name + "\")"));
+                journal(JournalEntry.Kind.FAULT_REMOVED, name, "");
                 relay.reconcileRouteFaults();   // a route fault its own shadowed (the same name) applies from now on
             }
         });

@@ -46,6 +46,7 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
     private String failedBeforeOpened;     // a stage failed before that: the close waits for it
     private boolean hanging;               // refused by a fault that leaves the client hanging
     private boolean closed;
+    private long injectionsNotJournaled;
 
     Relay(ProxiedConnection handle, RouteRuntime route, EventLoop loop, long openedNanos, SocketChannel clientChannel,
             long seed) throws IOException {
@@ -281,7 +282,7 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
             return false;   // only a new connection can be refused
         }
         route.counters().dropped();
-        faultInjected(fault, detail);
+        faultInjected(fault, detail, true);   // once per connection at most
         switch (how) {
             case CLOSE -> closeBy("dropped", false);
             case RESET -> closeBy("dropped", true);
@@ -306,10 +307,18 @@ final class Relay implements IoHandler, PipeOwner, FaultHost, UpstreamConnector.
     }
 
     @Override
-    public void faultInjected(Fault fault, String detail) {
+    public void faultInjected(Fault fault, String detail, boolean journaled) {
         route.counters().faultInjected(fault.type());
         log.debug("route={} conn={} fault={} injected {}", route.name(), handle.id(), fault.name(), detail);
-        route.events().fireIfListened(() -> new ChaosEvent.FaultInjected(handle, fault, detail));
+        if (!journaled) {
+            injectionsNotJournaled++;
+        }
+        route.events().fireIfListened(() -> new ChaosEvent.FaultInjected(handle, fault, detail), journaled);
+    }
+
+    /** The injections of this connection's faults that the journal left out; see {@link FaultEntry}. */
+    long injectionsNotJournaled() {
+        return injectionsNotJournaled;
     }
 
     // ---- the end ----

@@ -2,6 +2,7 @@ package io.chaosproxy.internal;
 
 import io.chaosproxy.ChaosConnection;
 import io.chaosproxy.Fault;
+import io.chaosproxy.JournalEntry.Kind;
 import io.chaosproxy.spi.FaultTypes;
 import java.io.IOException;
 import java.net.BindException;
@@ -267,6 +268,7 @@ public final class RouteRuntime implements IoHandler {
             next.add(fault);
             faults = List.copyOf(next);
         }
+        journal(Kind.FAULT_ADDED, fault.name(), fault.toString());
         applyFaults();
     }
 
@@ -281,6 +283,7 @@ public final class RouteRuntime implements IoHandler {
             next.set(index, fault);
             faults = List.copyOf(next);
         }
+        journal(Kind.FAULT_UPDATED, fault.name(), fault.toString());
         applyFaults();
     }
 
@@ -294,6 +297,7 @@ public final class RouteRuntime implements IoHandler {
             next.remove(index);
             faults = List.copyOf(next);
         }
+        journal(Kind.FAULT_REMOVED, name, "");
         applyFaults();
     }
 
@@ -315,6 +319,11 @@ public final class RouteRuntime implements IoHandler {
             }
             faults = copy;
         }
+        if (copy.isEmpty()) {
+            journal(Kind.FAULTS_CLEARED, null, "");
+        } else {
+            journal(Kind.FAULTS_SET, null, copy.stream().map(Fault::name).toList().toString());
+        }
         applyFaults();
     }
 
@@ -329,6 +338,7 @@ public final class RouteRuntime implements IoHandler {
                 target.faults(config.upstreamFaults().getOrDefault(target.address().text(), List.of()));
             }
         }
+        journal(Kind.FAULTS_RESTORED, null, config.faults().stream().map(Fault::name).toList().toString());
         applyFaults();
     }
 
@@ -369,6 +379,7 @@ public final class RouteRuntime implements IoHandler {
                     same.faults(next);
                 }
             }
+            journal(Kind.FAULTS_SET, target.address().text(), next.stream().map(Fault::name).toList().toString());
         }
         applyFaults();
     }
@@ -432,8 +443,9 @@ public final class RouteRuntime implements IoHandler {
             closeListener();
             keeper = detachPreconnector();
         }
+        journal(Kind.DISABLED, null, "");
         stop(keeper);
-        closeConnections(false);
+        cutAll(false);
         log.info("chaos-proxy route={} disabled", config.name());
     }
 
@@ -461,6 +473,7 @@ public final class RouteRuntime implements IoHandler {
             enabled = true;
             startPreconnecting();
         }
+        journal(Kind.ENABLED, null, "");
         log.info("chaos-proxy route={} enabled listening={}", config.name(), localAddresses);
     }
 
@@ -475,6 +488,11 @@ public final class RouteRuntime implements IoHandler {
      * {@code ProxiedConnection.cut}): a FIN only for a stream its sender had ended, an RST for any other.
      */
     public void closeConnections(boolean reset) {
+        journal(Kind.CONNECTIONS_CLOSED, null, connections.size() + " live" + (reset ? ", reset" : ", cut"));
+        cutAll(reset);
+    }
+
+    private void cutAll(boolean reset) {
         if (reset) {
             forEachConnection(connection -> connection.closeBy("reset by the test", true));
         } else {
@@ -556,6 +574,15 @@ public final class RouteRuntime implements IoHandler {
 
     Events events() {
         return engine.events();
+    }
+
+    JournalLog journal() {
+        return engine.journal();
+    }
+
+    /** Notes a change of the route in the journal; {@code subject} is the fault's (or upstream's) name, or null. */
+    private void journal(Kind kind, String subject, String detail) {
+        journal().add(config.name(), 0, kind, subject, detail);
     }
 
     /** The first upstream's address; null for a route that resolves it for each connection. */

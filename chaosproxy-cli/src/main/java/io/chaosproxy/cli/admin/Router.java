@@ -50,6 +50,7 @@ final class Router implements HttpHandler {
         add("connections/*/reset", ConnectionHandler.reset(proxy));
         add("connections/*/toxics", new ConnectionToxicsHandler(proxy));
         add("connections/*/toxics/*", new ConnectionToxicHandler(proxy));
+        add("journal", new JournalHandler(proxy));
     }
 
     private void add(String pattern, Resource resource) {

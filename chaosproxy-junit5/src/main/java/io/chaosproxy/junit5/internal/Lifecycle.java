@@ -136,6 +136,9 @@ public final class Lifecycle {
         Method method = context.getRequiredTestMethod();
         List<RouteSpec> specs = new ArrayList<>();
         Optional<ProxyScope> enclosing = nearest(context.getParent());
+        // Where the journal stands as the test begins: a failure shows what the proxy did from here on.
+        enclosing.flatMap(ProxyScope::started).ifPresent(proxy -> context.getStore(NAMESPACE)
+                .put(markKey(context), new FailureJournal.Mark(proxy, proxy.journal().mark())));
         boolean perTest = settings != Settings.DECLARATIVE
                 && enclosing.map(scope -> scope.startedBy() != settings).orElse(true);
         if (perTest) {
@@ -177,7 +180,10 @@ public final class Lifecycle {
         }
     }
 
-    /** Reports the seed of a failed test, undoes the test's routes and restores the class's routes' faults. */
+    /**
+     * Reports the seed of a failed test and what the proxy did during it (see {@link FailureJournal}), undoes the
+     * test's routes and restores the class's routes' faults.
+     */
     public static void afterEach(ExtensionContext context, Settings settings) {
         if (!active(context.getRequiredTestClass(), settings)) {
             return;
@@ -187,10 +193,13 @@ public final class Lifecycle {
         Optional<ProxyScope> inUse = own.isPresent() ? own : nearest(context.getParent());
         Optional<ChaosProxy> started = inUse.flatMap(ProxyScope::started);
         if (context.getExecutionException().filter(Lifecycle::mayBeChaos).isPresent() && started.isPresent()) {
-            long seed = started.get().seed();
+            ChaosProxy proxy = started.get();
+            long seed = proxy.seed();
             context.publishReportEntry(SEED_PROPERTY, String.valueOf(seed));
-            log.warn("chaos-proxy seed={} test={} failed; replay it with -D{}={} or @ChaosSeed({})", seed,
-                    Annotations.describe(context.getRequiredTestMethod()), SEED_PROPERTY, seed, seed);
+            FailureJournal.Mark mark = context.getStore(NAMESPACE).get(markKey(context), FailureJournal.Mark.class);
+            String journal = FailureJournal.write(context, proxy, mark == null ? 0 : mark.in(proxy));
+            log.warn("chaos-proxy seed={} test={} failed; replay it with -D{}={} or @ChaosSeed({}){}", seed,
+                    Annotations.describe(context.getRequiredTestMethod()), SEED_PROPERTY, seed, seed, journal);
         }
         own.ifPresent(ProxyScope::close);   // before the next test starts, not whenever JUnit ends the scope
         nearest(context.getParent()).flatMap(ProxyScope::started).ifPresent(ChaosProxy::restoreFaults);
@@ -236,6 +245,10 @@ public final class Lifecycle {
             }
         }
         return Optional.empty();
+    }
+
+    private static String markKey(ExtensionContext context) {
+        return "journal-mark@" + context.getUniqueId();
     }
 
     private static String key(ExtensionContext context) {
