@@ -60,7 +60,7 @@ public final class ChaosProxy implements AutoCloseable {
         this.journal = new Journal(log::mark, log::since, log.capacity());
         this.shutdown = new ProxyShutdown(engine, shutdownTimeout);
         for (RouteRuntime runtime : engine.routes()) {
-            routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos));
+            routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos, journal));
         }
         publishRoutes();
         routesAdded = routes.size();
@@ -135,7 +135,7 @@ public final class ChaosProxy implements AutoCloseable {
             }
             rulesOfRoutesBut(null).claim(routes.size(), config.name(), config.localPorts());
             // Binding waits for the acceptor only, which never waits and runs no user code: safe under the lock.
-            route = new Route(engine.addRoute(config), closed::get, () -> startedNanos);
+            route = new Route(engine.addRoute(config), closed::get, () -> startedNanos, journal);
             if (!builder.isEnabled()) {
                 route.runtime().startDisabled();
             }

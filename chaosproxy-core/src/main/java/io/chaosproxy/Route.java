@@ -28,9 +28,11 @@ public final class Route {
     private final BooleanSupplier proxyClosed;
     private final LongSupplier startedNanos;
     private final List<Upstream> upstreams;
+    private final Journal journal;
 
-    Route(RouteRuntime runtime, BooleanSupplier proxyClosed, LongSupplier startedNanos) {
+    Route(RouteRuntime runtime, BooleanSupplier proxyClosed, LongSupplier startedNanos, Journal journal) {
         this.runtime = runtime;
+        this.journal = journal;
         this.proxyClosed = proxyClosed;
         this.startedNanos = startedNanos;
         this.upstreams = runtime.upstreams().stream().map(t -> new Upstream(runtime, t, proxyClosed)).toList();
@@ -311,6 +313,15 @@ public final class Route {
 
     private static String shown(Duration waited) {
         return waited.toMillis() + " ms";
+    }
+
+    /**
+     * This route's part of its proxy's {@link ChaosProxy#journal() journal}: what it did, oldest first, as far back as
+     * the journal reaches. An entry of the route itself has connection 0.
+     */
+    public JournalExcerpt journal() {
+        String name = name();
+        return journal.since(0).filter(entry -> name.equals(entry.route()));
     }
 
     RouteRuntime runtime() {

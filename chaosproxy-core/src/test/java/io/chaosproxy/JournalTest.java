@@ -84,6 +84,27 @@ class JournalTest {
     }
 
     @Test
+    void aRoutesJournalHoldsItsOwnEntriesOnly() throws Exception {
+        try (TcpServer upstream = TcpServer.echo();
+                ChaosProxy proxy = ChaosProxy.builder().route(0, upstream.address()).name("a")
+                        .route(0, upstream.address()).name("b").start()) {
+            for (String name : new String[] {"a", "b", "a"}) {
+                try (Socket client = Sockets.connect(proxy.route(name))) {
+                    client.getOutputStream().write(1);
+                    assertThat(client.getInputStream().read()).isOne();
+                }
+            }
+            proxy.route("a").awaitIdle(Duration.ofSeconds(10));
+            proxy.route("b").awaitIdle(Duration.ofSeconds(10));
+            assertThat(proxy.route("a").journal().entries()).extracting(JournalEntry::route).containsOnly("a")
+                    .filteredOn(route -> true).hasSizeGreaterThanOrEqualTo(4);   // two connections opened and closed
+            assertThat(proxy.route("b").journal().entries()).extracting(JournalEntry::route).containsOnly("b");
+            assertThat(proxy.route("a").journal().entries().size() + proxy.route("b").journal().entries().size())
+                    .isEqualTo(proxy.journal().entries().size());
+        }
+    }
+
+    @Test
     void theBoundHoldsUnderFiftyThousandConnections() throws Exception {
         int connections = 50_000;
         try (ChaosProxy proxy = ChaosProxy.builder().journalSize(1000).route(0, "127.0.0.1:9").name("db")

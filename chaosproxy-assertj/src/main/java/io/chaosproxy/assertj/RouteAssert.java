@@ -3,6 +3,7 @@ package io.chaosproxy.assertj;
 import io.chaosproxy.Fault;
 import io.chaosproxy.ProxyMetrics;
 import io.chaosproxy.Route;
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.AbstractAssert;
 
@@ -11,6 +12,7 @@ import org.assertj.core.api.AbstractAssert;
  * injected, whether its upstreams failed. Each reads the route's counts when it runs, and a failure shows them all.
  */
 public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
+    private static final int JOURNAL_LINES = 20;
 
     RouteAssert(Route route) {
         super(route, RouteAssert.class);
@@ -164,6 +166,25 @@ public final class RouteAssert extends AbstractAssert<RouteAssert, Route> {
         all[0] = actual.name();
         System.arraycopy(arguments, 0, all, 1, arguments.length);
         all[all.length - 1] = counts;
-        failWithMessage("%nExpecting route '%s' " + expectation + ".%nIts counts: %s", all);
+        failWithMessage("%nExpecting route '%s' " + expectation + ".%nIts counts: %s%n%s", append(all, recentJournal()));
+    }
+
+    /** The route's last journal lines, so that the failure tells what the proxy did, not only how often. */
+    private String recentJournal() {
+        List<String> lines = actual.journal().text().lines().toList();
+        if (lines.isEmpty()) {
+            return "Its journal is empty (off, or nothing happened).";
+        }
+        List<String> shown = lines.subList(Math.max(0, lines.size() - JOURNAL_LINES), lines.size());
+        String newline = System.lineSeparator();
+        String earlier = lines.size() > JOURNAL_LINES
+                ? "(" + (lines.size() - JOURNAL_LINES) + " earlier lines not shown)" + newline : "";
+        return "Its journal:" + newline + earlier + String.join(newline, shown);   // an argument: '%' stays as is
+    }
+
+    private static Object[] append(Object[] all, String last) {
+        Object[] more = java.util.Arrays.copyOf(all, all.length + 1);
+        more[all.length] = last;
+        return more;
     }
 }

@@ -70,7 +70,10 @@ class RouteAssertTest {
             assertThatThrownBy(() -> assertThat(api).noUpstreamErrors())
                     .isInstanceOf(AssertionError.class)
                     .hasMessageContaining("Expecting route 'api' to have no upstream errors but it had {refused=1}")
-                    .hasMessageContaining("Its counts: ProxyMetrics[acceptedConnections=1");
+                    .hasMessageContaining("Its counts: ProxyMetrics[acceptedConnections=1")
+                    .hasMessageContaining("Its journal:")
+                    .hasMessageContaining("api#1 opened from 127.0.0.1:")
+                    .hasMessageContaining("api#1 upstream");
             assertThatThrownBy(() -> assertThat(api).acceptedConnections(2))
                     .hasMessageContaining("to have accepted 2 connections but it accepted 1");
             assertThatThrownBy(() -> assertThat(api).injected("reset_peer"))
