@@ -50,13 +50,15 @@ public final class ChaosProxy implements AutoCloseable {
     private final ProxyShutdown shutdown;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
+    private final Scenarios scenarios;
 
     private ChaosProxy(Engine engine, long seed, Duration shutdownTimeout) {
         this.engine = engine;
         this.seed = seed;
+        this.scenarios = new Scenarios(engine, seed);
         this.shutdown = new ProxyShutdown(engine, shutdownTimeout);
         for (RouteRuntime runtime : engine.routes()) {
-            routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos));
+            routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos, scenarios));
         }
         publishRoutes();
         routesAdded = routes.size();
@@ -131,7 +133,7 @@ public final class ChaosProxy implements AutoCloseable {
             }
             rulesOfRoutesBut(null).claim(routes.size(), config.name(), config.localPorts());
             // Binding waits for the acceptor only, which never waits and runs no user code: safe under the lock.
-            route = new Route(engine.addRoute(config), closed::get, () -> startedNanos);
+            route = new Route(engine.addRoute(config), closed::get, () -> startedNanos, scenarios);
             if (!builder.isEnabled()) {
                 route.runtime().startDisabled();
             }
@@ -140,6 +142,9 @@ public final class ChaosProxy implements AutoCloseable {
         }
         log.info("chaos-proxy route={} added listening={} upstream={}", route.name(), route.localAddress(),
                 route.upstream());
+        if (builder.schedule() != null) {
+            route.play(builder.schedule());
+        }
         return route;
     }
 
@@ -208,6 +213,7 @@ public final class ChaosProxy implements AutoCloseable {
             routes.remove(name);
             publishRoutes();
         }
+        scenarios.cancel(name);   // may wait for a step under way: outside the lock
         route.runtime().closeConnections(false);   // may wait for the loops: outside the lock
         log.info("chaos-proxy route={} removed", name);
     }
@@ -228,6 +234,11 @@ public final class ChaosProxy implements AutoCloseable {
 
     private void publishRoutes() {
         routeView = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+    }
+
+    /** Every scenario run playing on any route now, oldest first; see {@link Route#play}. */
+    public List<ScenarioRun> scenarioRuns() {
+        return scenarios.runs();
     }
 
     /** The seed every random decision of this proxy derives from; pass it to {@link Builder#seed} to replay. */
@@ -277,6 +288,7 @@ public final class ChaosProxy implements AutoCloseable {
         synchronized (routes) {
             // A barrier: an addRoute that got past its closed check has published its route, so it is stopped too.
         }
+        scenarios.cancelAll();   // no step changes a route while it closes
         shutdown.run(() -> routes().stream().map(Route::name).toList());
     }
 
@@ -475,6 +487,11 @@ public final class ChaosProxy implements AutoCloseable {
             }
             log.info("chaos-proxy started: routes={} seed={}", proxy.routes().stream().map(Route::name).toList(),
                     actualSeed);
+            for (RouteBuilder route : routes) {
+                if (route.schedule() != null) {
+                    proxy.route(route.config().name()).play(route.schedule());
+                }
+            }
             return proxy;
         }
 
