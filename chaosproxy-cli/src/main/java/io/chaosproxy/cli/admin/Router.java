@@ -44,6 +44,8 @@ final class Router implements HttpHandler {
         add("proxies/*", new ProxyHandler(proxy));
         add("proxies/*/toxics", new ToxicsHandler(proxy));
         add("proxies/*/toxics/*", new ToxicHandler(proxy));
+        add("proxies/*/schedules", SchedulesHandler.all(proxy));
+        add("proxies/*/schedules/*", SchedulesHandler.one(proxy));
         add("connections", new ConnectionsHandler(proxy));
         add("connections/*/close", ConnectionHandler.close(proxy));
         add("connections/*/reset", ConnectionHandler.reset(proxy));
