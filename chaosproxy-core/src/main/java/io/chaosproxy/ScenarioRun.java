@@ -197,7 +197,7 @@ public final class ScenarioRun {
         long late = System.nanoTime() - startNanos - scheduled;
         String error = null;
         try {
-            timed.step().applyTo(route);
+            apply(timed.step(), route);
         } catch (RuntimeException e) {
             error = e.getMessage() != null ? e.getMessage() : e.toString();
             stepsFailed++;
@@ -218,6 +218,27 @@ public final class ScenarioRun {
                     cycle, timed.step(), scheduled / 1_000_000, late / 1_000);
         }
         engine.publish(() -> done);
+    }
+
+    /** Does {@code step} on {@code route}: the Route method of its name. */
+    static void apply(Step step, Route route) {
+        if (step instanceof Step.AddFault add) {
+            route.addFault(add.fault());
+        } else if (step instanceof Step.UpdateFault update) {
+            route.updateFault(update.fault());
+        } else if (step instanceof Step.RemoveFault remove) {
+            route.removeFault(remove.name());
+        } else if (step instanceof Step.SetFaults set) {
+            route.setFaults(set.faults());
+        } else if (step instanceof Step.Disable) {
+            route.disable();
+        } else if (step instanceof Step.Enable) {
+            route.enable();
+        } else if (step instanceof Step.CloseConnections) {
+            route.closeConnections();
+        } else {
+            throw new IllegalArgumentException("unknown step " + step);   // Step is sealed: never
+        }
     }
 
     /** Ends the run once, telling the listeners. Under lock. */

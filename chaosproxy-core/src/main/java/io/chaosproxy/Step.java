@@ -12,9 +12,6 @@ import java.util.Objects;
  */
 public sealed interface Step {
 
-    /** Does the step on {@code route} now, as a scenario does at the step's offset. */
-    void applyTo(Route route);
-
     /** {@link Route#addFault}: the fault behind the others; it fails when the route has one of that name. */
     static Step add(Fault fault) {
         return new AddFault(fault);
@@ -56,10 +53,6 @@ public sealed interface Step {
             Objects.requireNonNull(fault, "fault");
         }
 
-        @Override
-        public void applyTo(Route route) {
-            route.addFault(fault);
-        }
 
         @Override
         public String toString() {
@@ -73,10 +66,6 @@ public sealed interface Step {
             Objects.requireNonNull(fault, "fault");
         }
 
-        @Override
-        public void applyTo(Route route) {
-            route.updateFault(fault);
-        }
 
         @Override
         public String toString() {
@@ -90,10 +79,6 @@ public sealed interface Step {
             Objects.requireNonNull(name, "name");
         }
 
-        @Override
-        public void applyTo(Route route) {
-            route.removeFault(name);
-        }
 
         @Override
         public String toString() {
@@ -109,10 +94,6 @@ public sealed interface Step {
             faults = List.copyOf(faults);
         }
 
-        @Override
-        public void applyTo(Route route) {
-            route.setFaults(faults);
-        }
 
         @Override
         public String toString() {
@@ -122,10 +103,6 @@ public sealed interface Step {
 
     /** Takes the route down; see {@link Step#disable}. */
     record Disable() implements Step {
-        @Override
-        public void applyTo(Route route) {
-            route.disable();
-        }
 
         @Override
         public String toString() {
@@ -135,10 +112,6 @@ public sealed interface Step {
 
     /** Brings the route back; see {@link Step#enable}. */
     record Enable() implements Step {
-        @Override
-        public void applyTo(Route route) {
-            route.enable();
-        }
 
         @Override
         public String toString() {
@@ -148,10 +121,6 @@ public sealed interface Step {
 
     /** Cuts every live connection; see {@link Step#closeConnections}. */
     record CloseConnections() implements Step {
-        @Override
-        public void applyTo(Route route) {
-            route.closeConnections();
-        }
 
         @Override
         public String toString() {
