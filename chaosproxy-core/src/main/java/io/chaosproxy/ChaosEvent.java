@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * Something that happened on a route, as told to a {@link ChaosListener}: most events are about one connection; a
  * change of an upstream's health or circuit breaker ({@link UpstreamHealthChanged}, {@link CircuitBreakerChanged})
- * is about the upstream, and has no connection.
+ * is about the upstream, and a scenario's step or end ({@link ScenarioStepDone}, {@link ScenarioEnded}) about the
+ * route: those have no connection.
  */
 public sealed interface ChaosEvent {
 
@@ -92,6 +93,52 @@ public sealed interface ChaosEvent {
     record CircuitBreakerChanged(String route, String upstream, String state) implements ChaosEvent {
 
         /** None: the event is about an upstream. */
+        @Override
+        public ChaosConnection connection() {
+            return null;
+        }
+    }
+
+    /**
+     * A {@link Scenario}'s step was done on a route (see {@link Route#play}). Told on the proxy's scenario thread,
+     * right after the step.
+     *
+     * @param run       the run's id ({@link ScenarioRun#id()})
+     * @param cycle     which cycle of the scenario, from 0
+     * @param index     which step of the cycle, from 0
+     * @param step      what was done
+     * @param scheduled when it was due, from the run's start
+     * @param late      how much later than due it began (its timing error)
+     * @param error     why it failed, e.g. {@code route 'db' has no fault named 'cut'; it has []}; null when it
+     *                  succeeded. A failed step changes nothing, and the run goes on.
+     */
+    record ScenarioStepDone(String route, long run, long cycle, int index, Step step, java.time.Duration scheduled,
+            java.time.Duration late, String error) implements ChaosEvent {
+
+        /** None: the event is about a route. */
+        @Override
+        public ChaosConnection connection() {
+            return null;
+        }
+
+        /** Whether the step failed. */
+        public boolean failed() {
+            return error != null;
+        }
+    }
+
+    /**
+     * A scenario's run ended. Told on the scenario thread, or on the thread that cancelled it.
+     *
+     * @param outcome     {@code completed} (every cycle played) or {@code cancelled} (by {@link ScenarioRun#cancel()},
+     *                    its route removed or the proxy closed)
+     * @param stepsDone   steps done, failed ones included
+     * @param stepsFailed steps that failed
+     */
+    record ScenarioEnded(String route, long run, String outcome, long stepsDone, long stepsFailed)
+            implements ChaosEvent {
+
+        /** None: the event is about a route. */
         @Override
         public ChaosConnection connection() {
             return null;

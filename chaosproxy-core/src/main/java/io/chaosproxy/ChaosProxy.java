@@ -52,15 +52,17 @@ public final class ChaosProxy implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long startedNanos = System.nanoTime();
     private final Journal journal;
+    private final Scenarios scenarios;
 
     private ChaosProxy(Engine engine, long seed, Duration shutdownTimeout) {
         this.engine = engine;
         this.seed = seed;
         JournalLog log = engine.journal();
         this.journal = new Journal(log::mark, log::since, log.capacity());
+        this.scenarios = new Scenarios(engine, seed);
         this.shutdown = new ProxyShutdown(engine, shutdownTimeout);
         for (RouteRuntime runtime : engine.routes()) {
-            routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos, journal));
+            routes.put(runtime.name(), new Route(runtime, closed::get, () -> startedNanos, journal, scenarios));
         }
         publishRoutes();
         routesAdded = routes.size();
@@ -135,7 +137,7 @@ public final class ChaosProxy implements AutoCloseable {
             }
             rulesOfRoutesBut(null).claim(routes.size(), config.name(), config.localPorts());
             // Binding waits for the acceptor only, which never waits and runs no user code: safe under the lock.
-            route = new Route(engine.addRoute(config), closed::get, () -> startedNanos, journal);
+            route = new Route(engine.addRoute(config), closed::get, () -> startedNanos, journal, scenarios);
             if (!builder.isEnabled()) {
                 route.runtime().startDisabled();
             }
@@ -144,6 +146,9 @@ public final class ChaosProxy implements AutoCloseable {
         }
         log.info("chaos-proxy route={} added listening={} upstream={}", route.name(), route.localAddress(),
                 route.upstream());
+        if (builder.schedule() != null) {
+            route.play(builder.schedule());
+        }
         return route;
     }
 
@@ -212,6 +217,7 @@ public final class ChaosProxy implements AutoCloseable {
             routes.remove(name);
             publishRoutes();
         }
+        scenarios.cancel(name);   // may wait for a step under way: outside the lock
         route.runtime().closeConnections(false);   // may wait for the loops: outside the lock
         log.info("chaos-proxy route={} removed", name);
     }
@@ -240,6 +246,11 @@ public final class ChaosProxy implements AutoCloseable {
      */
     public Journal journal() {
         return journal;
+    }
+
+    /** Every scenario run playing on any route now, oldest first; see {@link Route#play}. */
+    public List<ScenarioRun> scenarioRuns() {
+        return scenarios.runs();
     }
 
     /** The seed every random decision of this proxy derives from; pass it to {@link Builder#seed} to replay. */
@@ -289,6 +300,7 @@ public final class ChaosProxy implements AutoCloseable {
         synchronized (routes) {
             // A barrier: an addRoute that got past its closed check has published its route, so it is stopped too.
         }
+        scenarios.cancelAll();   // no step changes a route while it closes
         shutdown.run(() -> routes().stream().map(Route::name).toList());
     }
 
@@ -501,6 +513,11 @@ public final class ChaosProxy implements AutoCloseable {
             }
             log.info("chaos-proxy started: routes={} seed={}", proxy.routes().stream().map(Route::name).toList(),
                     actualSeed);
+            for (RouteBuilder route : routes) {
+                if (route.schedule() != null) {
+                    proxy.route(route.config().name()).play(route.schedule());
+                }
+            }
             return proxy;
         }
 

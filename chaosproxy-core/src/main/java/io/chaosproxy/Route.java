@@ -29,10 +29,13 @@ public final class Route {
     private final LongSupplier startedNanos;
     private final List<Upstream> upstreams;
     private final Journal journal;
+    private final Scenarios scenarios;
 
-    Route(RouteRuntime runtime, BooleanSupplier proxyClosed, LongSupplier startedNanos, Journal journal) {
+    Route(RouteRuntime runtime, BooleanSupplier proxyClosed, LongSupplier startedNanos, Journal journal,
+            Scenarios scenarios) {
         this.runtime = runtime;
         this.journal = journal;
+        this.scenarios = scenarios;
         this.proxyClosed = proxyClosed;
         this.startedNanos = startedNanos;
         this.upstreams = runtime.upstreams().stream().map(t -> new Upstream(runtime, t, proxyClosed)).toList();
@@ -220,6 +223,29 @@ public final class Route {
     public Route closeConnections() {
         runtime.closeConnections(false);
         return this;
+    }
+
+    /**
+     * Starts playing {@code scenario} on this route: each step at its offset from now, on the proxy's scenario
+     * thread, until its last cycle is done or the run is cancelled (removing the route or closing the proxy cancels
+     * it too). Several runs may play on one route at once. A step that fails is reported and the run goes on: see
+     * {@link ScenarioRun}.
+     *
+     * <pre>{@code
+     * ScenarioRun run = db.play(Scenario.builder()
+     *         .at(Duration.ZERO, Step.disable()).at(Duration.ofSeconds(2), Step.enable()).build());
+     * run.await(Duration.ofSeconds(5));
+     * }</pre>
+     */
+    public ScenarioRun play(Scenario scenario) {
+        Objects.requireNonNull(scenario, "scenario");
+        checkOpen(this);
+        return scenarios.play(this, scenario);
+    }
+
+    /** The scenario runs playing on this route now, oldest first. */
+    public List<ScenarioRun> scenarioRuns() {
+        return scenarios.runs(name());
     }
 
     /** The route's counts, now. */

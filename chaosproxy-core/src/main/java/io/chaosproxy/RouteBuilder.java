@@ -39,6 +39,7 @@ public final class RouteBuilder {
     private Duration connectTimeout;
     private boolean keepAlive;
     private int preconnect;
+    private Scenario schedule;
 
     RouteBuilder(ChaosProxy.Builder proxy, int index, int localPort, String upstream, String... more) {
         this(proxy, index, null, localPort, upstream, more);
@@ -395,6 +396,19 @@ public final class RouteBuilder {
         PoolSettings pool = new PoolSettings(balancing, healthInterval, healthTimeout, breakerFailures,
                 breakerCooldown, maxConnections, connectionRate, connectTimeout, keepAlive, preconnect);
         return new RouteConfig(effectiveName(), localPorts, upstreams, faults, resolveOnConnect, pool, upstreamFaults);
+    }
+
+    /**
+     * Plays {@code scenario} on this route from the moment the proxy starts (or the route is added): a config file's
+     * {@code schedule}. The run is listed in {@link Route#scenarioRuns()}; null plays nothing.
+     */
+    public RouteBuilder schedule(Scenario scenario) {
+        this.schedule = scenario;
+        return this;
+    }
+
+    Scenario schedule() {
+        return schedule;
     }
 
     boolean isEnabled() {

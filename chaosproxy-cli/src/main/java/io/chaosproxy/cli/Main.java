@@ -336,6 +336,9 @@ public final class Main implements Callable<Integer> {
             String upstreams = route.upstreams().stream().map(Upstream::address).collect(Collectors.joining(", "));
             out.println("route " + route.name() + " listening on " + ports + " -> " + upstreams
                     + (route.isEnabled() ? "" : " (disabled)"));
+            for (io.chaosproxy.ScenarioRun run : route.scenarioRuns()) {
+                out.println("route " + route.name() + " plays schedule " + run.id() + ": " + run.scenario());
+            }
         }
         if (adminServer != null) {
             out.println("admin API on " + adminServer.url() + (routes.isEmpty() ? " (no routes yet; add them"

@@ -167,6 +167,32 @@ class MainTest {
     }
 
     @Test
+    void aRoutesScheduleIsPlayedFromTheStart(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("soak.yaml"), """
+                routes:
+                  - name: web
+                    localPort: 0
+                    upstream: 127.0.0.1:9
+                    schedule:
+                      repeat: forever
+                      length: 100ms
+                      steps:
+                        - { at: 0s, action: disable }
+                        - { at: 50ms, action: enable }
+                """);
+        CompletableFuture<Integer> exit = runInBackground("-config", file.toString(), "--no-admin",
+                "--shutdown-timeout", "0s");
+        Running running = main.started().get(30, TimeUnit.SECONDS);
+        io.chaosproxy.ScenarioRun run = running.proxy().route("web").scenarioRuns().get(0);
+        org.awaitility.Awaitility.await().until(() -> run.stepsDone() >= 4);
+        assertThat(out()).contains("route web plays schedule 1: Scenario{[+0ms disable, +50ms enable] length=100ms,"
+                + " times=forever}");
+        main.shutdown();
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(run.isCancelled()).isTrue();
+    }
+
+    @Test
     void singleDashSpellingsOfTheOriginalToolWork() throws Exception {
         CompletableFuture<Integer> exit = runInBackground("-verbose", "-test-server", "--no-admin");
         Running running = main.started().get(30, TimeUnit.SECONDS);

@@ -52,6 +52,26 @@ public final class ConfigLoader {
                 IntUnaryOperator.identity());
     }
 
+    /**
+     * Reads a scenario given as a config file's route {@code schedule}: {@code steps} or {@code flapping},
+     * {@code length}, {@code repeat}. For an admin API or a test resource.
+     *
+     * @throws ConfigException when the text has any problem (all of them listed)
+     */
+    public static io.chaosproxy.Scenario scenario(String content, ConfigFormat format) {
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(format, "format");
+        String source = "<" + format.name().toLowerCase(java.util.Locale.ROOT) + " string>";
+        Node root = parse(content, source);
+        Problems problems = new Problems(source);
+        if (root == null) {
+            problems.add("", (Node) null, "is empty; expected a schedule, {steps: [...]} or {flapping: {...}}");
+        }
+        io.chaosproxy.Scenario scenario = root == null ? null : ScheduleReader.read(root, "", problems);
+        problems.throwIfAny();
+        return scenario;
+    }
+
     /** As {@link #load(Path)}, every local port of every route passed through {@code ports} after it was checked. */
     static ChaosProxy.Builder load(Path file, IntUnaryOperator ports) {
         Objects.requireNonNull(file, "file");

@@ -17,7 +17,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /**
  * Reads one route of the original or the full format: {@code name}, {@code localPort} or {@code localPorts},
  * {@code upstream} or {@code upstreams}, {@code enabled}, the original's {@code dropRate} and {@code latencyMs},
- * {@code faults}, {@code profile}, {@code upstreamFaults} and the pool's settings ({@link PoolReader}). With problems (recorded), it
+ * {@code faults}, {@code profile}, {@code upstreamFaults}, the pool's settings ({@link PoolReader}) and a
+ * {@code schedule} ({@link ScheduleReader}). With problems (recorded), it
  * returns what could be read, so that clashes with other routes are found too.
  */
 final class RouteReader {
@@ -68,6 +69,11 @@ final class RouteReader {
         profile(name, faults, faultPlaces);
         Map<String, List<Fault>> upstreamFaults = upstreamFaults(upstreams, name, faults, faultPlaces);
         Consumer<RouteBuilder> settings = PoolReader.read(route, problems);
+        Node scheduleNode = route.raw("schedule");
+        if (scheduleNode != null) {
+            io.chaosproxy.Scenario schedule = ScheduleReader.read(scheduleNode, route.child("schedule"), problems);
+            settings = settings.andThen(builder -> builder.schedule(schedule));
+        }
         route.finish();
         return new RouteSpec(name, ports, upstreams == null ? List.of() : upstreams, enabled == null || enabled,
                 faults, upstreamFaults, settings);

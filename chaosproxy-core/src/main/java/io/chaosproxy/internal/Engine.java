@@ -17,6 +17,7 @@ public final class Engine {
     private final List<RouteRuntime> routes = new CopyOnWriteArrayList<>();
     private final EngineSettings settings;
     private final UpstreamResolver resolver;
+    private final ScenarioClock scenarioClock;
     private final AtomicLong connectionIds = new AtomicLong();
     private final Object activeLock = new Object();
     private int active;   // guarded by activeLock
@@ -26,6 +27,7 @@ public final class Engine {
         this.events = new Events(listeners, journal);
         this.loops = new EventLoopGroup(settings.eventLoops(), settings.chunkSize());
         this.resolver = new UpstreamResolver(loops.name());
+        this.scenarioClock = new ScenarioClock(loops.name());
         loops.onAcceptorReplaced(() -> routes.forEach(RouteRuntime::moveListener));
     }
 
@@ -124,10 +126,21 @@ public final class Engine {
     /** Closes what is left and ends every loop thread. */
     public void closeLoops() {
         try {
+            scenarioClock.close();
             resolver.close();
         } finally {
             loops.close();
         }
+    }
+
+    /** The thread that plays this proxy's scenarios. */
+    public ScenarioClock scenarioClock() {
+        return scenarioClock;
+    }
+
+    /** Tells the listeners of {@code event}, on the calling thread; nothing is built when nobody listens. */
+    public void publish(java.util.function.Supplier<? extends io.chaosproxy.ChaosEvent> event) {
+        events.fireIfListened(event);
     }
 
     /** Whether the calling thread is any proxy's event loop, which must never wait for a loop. */

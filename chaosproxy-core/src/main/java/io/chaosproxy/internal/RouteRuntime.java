@@ -74,7 +74,7 @@ public final class RouteRuntime implements IoHandler {
     }
 
     /** The same proxy seed and route name give the same sequence, whatever other routes exist. */
-    static long routeSeed(long proxySeed, String routeName) {
+    public static long routeSeed(long proxySeed, String routeName) {
         long h = proxySeed;
         for (byte b : routeName.getBytes(StandardCharsets.UTF_8)) {
             h = (h ^ b) * 0x100000001b3L;

@@ -45,6 +45,8 @@ final class Router implements HttpHandler {
         add("proxies/*/toxics", new ToxicsHandler(proxy));
         add("proxies/*/toxics/*", new ToxicHandler(proxy));
         add("proxies/*/profile", new ProfileHandler(proxy));
+        add("proxies/*/schedules", SchedulesHandler.all(proxy));
+        add("proxies/*/schedules/*", SchedulesHandler.one(proxy));
         add("connections", new ConnectionsHandler(proxy));
         add("connections/*/close", ConnectionHandler.close(proxy));
         add("connections/*/reset", ConnectionHandler.reset(proxy));

@@ -35,6 +35,7 @@ public final class Lifecycle {
     private static final Logger log = LoggerFactory.getLogger(ChaosProxyExtension.class);
     private static final Namespace NAMESPACE = Namespace.create(ChaosProxyExtension.class);
     static final String SEED_PROPERTY = "chaosproxy.seed";
+    private static final String SCHEDULES = "schedules@";
 
     private Lifecycle() {
     }
@@ -148,14 +149,12 @@ public final class Lifecycle {
         Optional<ChaosSeed> methodSeed = AnnotationSupport.findAnnotation(method, ChaosSeed.class);
         if (enclosing.isPresent() && !perTest) {
             ChaosProxy proxy = enclosing.get().proxy();
-            if (methodSeed.isPresent() && methodSeed.get().value() != proxy.seed()) {
-                throw new ExtensionConfigurationException("@ChaosSeed on " + Annotations.describe(method)
-                        + ": the class's proxy runs with seed " + proxy.seed() + " already; put @ChaosSeed("
-                        + methodSeed.get().value() + ") on the class");
-            }
             if (specs.isEmpty()) {
+                checkSeed(methodSeed, proxy, method);
+                playSchedules(context);
                 return;
             }
+            checkSeed(methodSeed, proxy, method);
             List<List<String>> upstreams = resolveUpstreams(specs, true, proxy);
             ProxyScope scope = store(context, new ProxyScope(proxy, false, settings));
             List<Route> classRoutes = proxy.routes();   // a method route overrides these, never another method route
@@ -177,6 +176,23 @@ public final class Lifecycle {
             List<List<String>> upstreams = resolveUpstreams(specs, false, null);
             Long seed = seed(method, settings, testClass);
             store(context, new ProxyScope(start(specs, upstreams, seed, settings), true, settings));
+        }
+        playSchedules(context);
+    }
+
+    /** Plays the test's {@code @ChaosSchedule}s, kept in its store until afterEach. */
+    private static void playSchedules(ExtensionContext context) {
+        Schedules played = Schedules.play(context, nearest(Optional.of(context)).map(ProxyScope::proxy).orElse(null));
+        if (played != null) {
+            context.getStore(NAMESPACE).put(SCHEDULES + context.getUniqueId(), played);
+        }
+    }
+
+    private static void checkSeed(Optional<ChaosSeed> methodSeed, ChaosProxy proxy, Method method) {
+        if (methodSeed.isPresent() && methodSeed.get().value() != proxy.seed()) {
+            throw new ExtensionConfigurationException("@ChaosSeed on " + Annotations.describe(method)
+                    + ": the class's proxy runs with seed " + proxy.seed() + " already; put @ChaosSeed("
+                    + methodSeed.get().value() + ") on the class");
         }
     }
 
@@ -200,6 +216,10 @@ public final class Lifecycle {
             String journal = FailureJournal.write(context, proxy, mark == null ? 0 : mark.in(proxy));
             log.warn("chaos-proxy seed={} test={} failed; replay it with -D{}={} or @ChaosSeed({}){}", seed,
                     Annotations.describe(context.getRequiredTestMethod()), SEED_PROPERTY, seed, seed, journal);
+        }
+        Schedules played = context.getStore(NAMESPACE).remove(SCHEDULES + context.getUniqueId(), Schedules.class);
+        if (played != null) {
+            played.close();   // cancelled before anything is restored, so no later step undoes it
         }
         own.ifPresent(ProxyScope::close);   // before the next test starts, not whenever JUnit ends the scope
         nearest(context.getParent()).flatMap(ProxyScope::started).ifPresent(ChaosProxy::restoreFaults);
