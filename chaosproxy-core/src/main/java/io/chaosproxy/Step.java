@@ -53,7 +53,6 @@ public sealed interface Step {
             Objects.requireNonNull(fault, "fault");
         }
 
-
         @Override
         public String toString() {
             return "add " + fault.name();
@@ -66,7 +65,6 @@ public sealed interface Step {
             Objects.requireNonNull(fault, "fault");
         }
 
-
         @Override
         public String toString() {
             return "update " + fault.name();
@@ -78,7 +76,6 @@ public sealed interface Step {
         public RemoveFault {
             Objects.requireNonNull(name, "name");
         }
-
 
         @Override
         public String toString() {
@@ -93,7 +90,6 @@ public sealed interface Step {
             faults.forEach(fault -> Objects.requireNonNull(fault, "a fault in faults"));
             faults = List.copyOf(faults);
         }
-
 
         @Override
         public String toString() {
