@@ -44,17 +44,19 @@ final class FailureJournal {
     static String write(ExtensionContext context, ChaosProxy proxy, long mark) {
         JournalExcerpt part = proxy.journal().since(mark);
         String text = part.text();
-        Path base = Path.of(System.getProperty(DIR_PROPERTY, DEFAULT_DIR))
-                .resolve(safe(context.getRequiredTestClass().getName())).resolve(testName(context));
-        Path txt = base.resolveSibling(base.getFileName() + ".txt");
+        String dir = System.getProperty(DIR_PROPERTY, DEFAULT_DIR);
         String where;
         try {
+            Path base = Path.of(dir)   // in the try: a name no file system takes (a NUL) is reported as well
+                    .resolve(safe(context.getRequiredTestClass().getName())).resolve(testName(context));
+            Path txt = base.resolveSibling(base.getFileName() + ".txt");
             Files.createDirectories(base.getParent());
             Files.writeString(txt, text, StandardCharsets.UTF_8);
             Files.writeString(base.resolveSibling(base.getFileName() + ".json"), part.toJson(), StandardCharsets.UTF_8);
             where = " (all of it in " + txt.toAbsolutePath() + " and .json)";
         } catch (IOException | RuntimeException e) {
-            log.warn("chaos-proxy cannot write the journal of {} to {}: {}", context.getDisplayName(), base, e.toString());
+            log.warn("chaos-proxy cannot write the journal of {} under {}: {}", context.getDisplayName(), dir,
+                    e.toString());
             where = "";
         }
         List<String> lines = text.lines().toList();
