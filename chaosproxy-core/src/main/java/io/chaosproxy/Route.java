@@ -145,7 +145,8 @@ public final class Route {
 
     /**
      * Puts a {@link NetworkProfile}'s faults behind the route's own, replacing those of a profile applied before,
-     * in one step (see {@link #setFaults}): {@code route.applyProfile(NetworkProfile.SATELLITE)}.
+     * in one step (see {@link #setFaults}): {@code route.applyProfile(NetworkProfile.SATELLITE)}. A fault another
+     * thread adds meanwhile is kept.
      */
     public Route applyProfile(NetworkProfile profile) {
         List<Fault> added = Objects.requireNonNull(profile, "profile").faults();
