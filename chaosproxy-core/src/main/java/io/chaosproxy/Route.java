@@ -148,22 +148,30 @@ public final class Route {
 
     /**
      * Puts a {@link NetworkProfile}'s faults behind the route's own, replacing those of a profile applied before,
-     * in one step (see {@link #setFaults}): {@code route.applyProfile(NetworkProfile.SATELLITE)}.
+     * in one step (see {@link #setFaults}): {@code route.applyProfile(NetworkProfile.SATELLITE)}. A fault another
+     * thread adds meanwhile is kept.
      */
     public Route applyProfile(NetworkProfile profile) {
-        Objects.requireNonNull(profile, "profile");
-        List<Fault> faults = new ArrayList<>(withoutProfiles());
-        faults.addAll(profile.faults());
-        return setFaults(faults);
+        List<Fault> added = Objects.requireNonNull(profile, "profile").faults();
+        checkOpen(this);
+        runtime.changeFaults(current -> {
+            List<Fault> faults = new ArrayList<>(withoutProfiles(current));
+            faults.addAll(added);
+            return faults;
+        });
+        return this;
     }
 
     /** Removes the faults of any {@link NetworkProfile} (named {@code <profile>:...}); the route's own stay. */
     public Route removeProfile() {
-        return setFaults(withoutProfiles());
+        checkOpen(this);
+        runtime.changeFaults(Route::withoutProfiles);
+        return this;
     }
 
-    private List<Fault> withoutProfiles() {
-        return faults().stream().filter(fault -> !NetworkProfile.isProfileFault(fault)).toList();
+    /** Read and replaced in one step: a fault another thread adds meanwhile stays. */
+    private static List<Fault> withoutProfiles(List<Fault> faults) {
+        return faults.stream().filter(fault -> !NetworkProfile.isProfileFault(fault)).toList();
     }
 
     /**

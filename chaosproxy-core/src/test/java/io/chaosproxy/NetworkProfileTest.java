@@ -103,6 +103,26 @@ class NetworkProfileTest {
     }
 
     @Test
+    void applyingAProfileNeverLosesAFaultAnotherThreadAddsMeanwhile() throws Exception {
+        int added = 2000;
+        try (ChaosProxy proxy = ChaosProxy.builder().route(0, "127.0.0.1:9").name("app").start()) {
+            Route route = proxy.route("app");
+            var adder = Async.runAsync(() -> {
+                for (int i = 0; i < added; i++) {
+                    route.addFault(Fault.corrupt(0.0).named("mine-" + i));
+                }
+            });
+            NetworkProfile[] profiles = NetworkProfile.values();
+            for (int i = 0; !adder.isDone(); i++) {
+                route.applyProfile(profiles[i % profiles.length]);
+                route.removeProfile();
+            }
+            adder.get(30, TimeUnit.SECONDS);
+            assertThat(route.faults()).extracting(Fault::name).hasSize(added).allMatch(n -> n.startsWith("mine-"));
+        }
+    }
+
+    @Test
     void aProfileGivenTwiceToABuilderClashes() {
         assertThatThrownBy(() -> ChaosProxy.builder().route(0, "127.0.0.1:1")
                 .profile(NetworkProfile.DSL).profile(NetworkProfile.DSL))

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The journal's ring of entries, lock-free: a writer takes the next position with one atomic increment and stores
- * its entry in that position's slot, overwriting the entry {@code capacity} positions older; a reader never
- * blocks a writer. Off (capacity 0), it keeps nothing and {@link #enabled()} lets callers skip building entries.
+ * its entry in that position's slot, replacing an older entry (never a newer one); a reader never blocks a
+ * writer. Off (capacity 0), it keeps nothing and {@link #enabled()} lets callers skip building entries.
  */
 public final class JournalLog {
     /** What a journal holds unless the builder says otherwise: about 0.5 MB of heap when full. */
@@ -49,8 +49,29 @@ public final class JournalLog {
             return;
         }
         long nanos = System.nanoTime() - originNanos;
-        long seq = next.getAndIncrement();
-        slots.set((int) (seq % capacity), new JournalEntry(seq, nanos, route, connection, kind, subject, detail));
+        long seq = claim();
+        store(new JournalEntry(seq, nanos, route, connection, kind, subject, detail));
+    }
+
+    /** Takes the next position. */
+    long claim() {
+        return next.getAndIncrement();
+    }
+
+    /**
+     * Stores an entry in its slot unless a newer one is there: a writer that took its position {@code capacity}
+     * later may store first (this one was preempted in between), and its entry must not be overwritten by an
+     * older one, which a reader would take for one not stored yet, ending every read there.
+     */
+    void store(JournalEntry entry) {
+        int slot = (int) (entry.seq() % capacity);
+        JournalEntry held = slots.get(slot);
+        while (held == null || held.seq() < entry.seq()) {
+            if (slots.compareAndSet(slot, held, entry)) {
+                return;
+            }
+            held = slots.get(slot);
+        }
     }
 
     /** The position the next entry will take. */

@@ -259,6 +259,7 @@ public final class RouteRuntime implements IoHandler {
 
     public void addFault(Fault fault) {
         FaultTypes.of(fault);   // fails now, in the caller, for a fault nobody registered
+        String text = fault.toString();   // a fault of the user's: its code runs outside the lock
         synchronized (lock) {
             RouteRules.checkNewFault(config.name(), faults, fault);
             for (UpstreamTarget target : pool.targets()) {
@@ -267,13 +268,14 @@ public final class RouteRuntime implements IoHandler {
             List<Fault> next = new ArrayList<>(faults);
             next.add(fault);
             faults = List.copyOf(next);
+            journal(Kind.FAULT_ADDED, fault.name(), text);   // under the lock: journaled in the order applied
         }
-        journal(Kind.FAULT_ADDED, fault.name(), fault.toString());
         applyFaults();
     }
 
     public void updateFault(Fault fault) {
         FaultTypes.of(fault);   // fails now, in the caller, for a fault nobody registered
+        String text = fault.toString();   // a fault of the user's: its code runs outside the lock
         synchronized (lock) {
             int index = indexOf(fault.name());
             if (index < 0) {
@@ -282,8 +284,8 @@ public final class RouteRuntime implements IoHandler {
             List<Fault> next = new ArrayList<>(faults);
             next.set(index, fault);
             faults = List.copyOf(next);
+            journal(Kind.FAULT_UPDATED, fault.name(), text);
         }
-        journal(Kind.FAULT_UPDATED, fault.name(), fault.toString());
         applyFaults();
     }
 
@@ -296,8 +298,8 @@ public final class RouteRuntime implements IoHandler {
             List<Fault> next = new ArrayList<>(faults);
             next.remove(index);
             faults = List.copyOf(next);
+            journal(Kind.FAULT_REMOVED, name, "");
         }
-        journal(Kind.FAULT_REMOVED, name, "");
         applyFaults();
     }
 
@@ -309,20 +311,30 @@ public final class RouteRuntime implements IoHandler {
      */
     public void setFaults(List<Fault> next) {
         List<Fault> copy = List.copyOf(next);
-        copy.forEach(FaultTypes::of);
-        RouteRules.checkFaults(config.name(), copy);
+        changeFaults(current -> copy);
+    }
+
+    /**
+     * As {@link #setFaults}, with the next list made by {@code change} from the current one under the fault lock,
+     * so that a change another thread makes meanwhile (an addFault) is never lost. {@code change} is ours, never
+     * user code.
+     */
+    public void changeFaults(java.util.function.UnaryOperator<List<Fault>> change) {
         synchronized (lock) {
+            List<Fault> copy = List.copyOf(change.apply(faults));
+            copy.forEach(FaultTypes::of);
+            RouteRules.checkFaults(config.name(), copy);
             for (UpstreamTarget target : pool.targets()) {
                 for (Fault fault : copy) {
                     RouteRules.checkNewFault(config.name(), target.faults(), fault);
                 }
             }
             faults = copy;
-        }
-        if (copy.isEmpty()) {
-            journal(Kind.FAULTS_CLEARED, null, "");
-        } else {
-            journal(Kind.FAULTS_SET, null, copy.stream().map(Fault::name).toList().toString());
+            if (copy.isEmpty()) {
+                journal(Kind.FAULTS_CLEARED, null, "");
+            } else {
+                journal(Kind.FAULTS_SET, null, copy.stream().map(Fault::name).toList().toString());
+            }
         }
         applyFaults();
     }
@@ -337,8 +349,8 @@ public final class RouteRuntime implements IoHandler {
             for (UpstreamTarget target : pool.targets()) {
                 target.faults(config.upstreamFaults().getOrDefault(target.address().text(), List.of()));
             }
+            journal(Kind.FAULTS_RESTORED, null, config.faults().stream().map(Fault::name).toList().toString());
         }
-        journal(Kind.FAULTS_RESTORED, null, config.faults().stream().map(Fault::name).toList().toString());
         applyFaults();
     }
 

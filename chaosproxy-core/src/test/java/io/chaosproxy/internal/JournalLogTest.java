@@ -80,6 +80,23 @@ class JournalLogTest {
     }
 
     @Test
+    void aWriterPreemptedBetweenItsPositionAndItsStoreNeverOverwritesANewerEntry() {
+        JournalLog log = new JournalLog(2, 0);
+        long slow = log.claim();   // preempted here...
+        log.claim();
+        long fast = log.claim();   // ...while another writer takes the same slot, two positions later, and stores
+        log.store(new JournalEntry(fast, 0, "db", 3, Kind.OPENED, null, "fast"));
+        log.store(new JournalEntry(slow, 0, "db", 1, Kind.OPENED, null, "slow"));   // too late: dropped already
+
+        JournalExcerpt all = log.since(0);
+        assertThat(all.entries()).isEmpty();   // position 1 is still being written: the read stops there
+        assertThat(all.dropped()).isEqualTo(1);
+        log.store(new JournalEntry(1, 0, "db", 2, Kind.OPENED, null, "middle"));
+        assertThat(log.since(0).entries()).extracting(JournalEntry::detail).containsExactly("middle", "fast");
+        assertThat(log.since(2).entries()).extracting(JournalEntry::detail).containsExactly("fast");
+    }
+
+    @Test
     void numbersReadAsAPersonWritesThem() {
         assertThat(JournalEvents.bytes(512)).isEqualTo("512 B");
         assertThat(JournalEvents.bytes(1229)).isEqualTo("1.2 KiB");

@@ -70,6 +70,41 @@ class JournalOnFailureTest {
         assertThat(dir.resolve("passes.txt")).doesNotExist();
     }
 
+    @Test
+    @ResourceLock(Resources.SYSTEM_PROPERTIES)
+    void aDirectoryNoFileCanBeInLeavesTheTestsFailureAndUndoesItsFaults() {
+        System.setProperty("chaosproxy.journal.dir", "no\0where");   // no path on any file system
+        try {
+            var events = Kit.run(FailsWithAFault.class).testEvents();
+            events.assertStatistics(s -> s.succeeded(1).failed(1));
+            assertThat(Kit.failureMessages(events)).singleElement().asString()
+                    .contains("[the test's own failure]");
+        } finally {
+            System.clearProperty("chaosproxy.journal.dir");
+        }
+    }
+
+    /** The first test adds a fault and fails; the second finds the class route's faults restored. */
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class FailsWithAFault {
+        @RegisterExtension
+        static ChaosProxyExtension chaos = ChaosProxyExtension.builder().route("db", () -> "127.0.0.1:1", r -> { })
+                .build();
+
+        @Test
+        @Order(1)
+        void addsAFaultAndFails(Route db) {
+            db.addFault(Fault.latency(Duration.ofMillis(5)).named("mine"));
+            assertThat(1).as("the test's own failure").isEqualTo(2);
+        }
+
+        @Test
+        @Order(2)
+        void findsTheFaultsRestored(Route db) {
+            assertThat(db.faults()).isEmpty();
+        }
+    }
+
     /** One class proxy for both tests, the passing one first: the failing test's file holds its own part only. */
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class FailsAfterAReset {

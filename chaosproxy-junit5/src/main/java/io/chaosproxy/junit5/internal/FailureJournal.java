@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,7 @@ final class FailureJournal {
     /** Lines the log shows; the files have every one. */
     static final int LOGGED_LINES = 40;
     private static final Logger log = LoggerFactory.getLogger(FailureJournal.class);
+    private static final Pattern INVOCATION = Pattern.compile("-invocation:#(\\d+)]");
 
     /** Where the journal of {@code proxy} stood when a test began. */
     record Mark(ChaosProxy proxy, long position) {
@@ -44,17 +47,19 @@ final class FailureJournal {
     static String write(ExtensionContext context, ChaosProxy proxy, long mark) {
         JournalExcerpt part = proxy.journal().since(mark);
         String text = part.text();
-        Path base = Path.of(System.getProperty(DIR_PROPERTY, DEFAULT_DIR))
-                .resolve(safe(context.getRequiredTestClass().getName())).resolve(testName(context));
-        Path txt = base.resolveSibling(base.getFileName() + ".txt");
+        String dir = System.getProperty(DIR_PROPERTY, DEFAULT_DIR);
         String where;
         try {
+            Path base = Path.of(dir)   // in the try: a name no file system takes (a NUL) is reported as well
+                    .resolve(safe(context.getRequiredTestClass().getName())).resolve(testName(context));
+            Path txt = base.resolveSibling(base.getFileName() + ".txt");
             Files.createDirectories(base.getParent());
             Files.writeString(txt, text, StandardCharsets.UTF_8);
             Files.writeString(base.resolveSibling(base.getFileName() + ".json"), part.toJson(), StandardCharsets.UTF_8);
             where = " (all of it in " + txt.toAbsolutePath() + " and .json)";
         } catch (IOException | RuntimeException e) {
-            log.warn("chaos-proxy cannot write the journal of {} to {}: {}", context.getDisplayName(), base, e.toString());
+            log.warn("chaos-proxy cannot write the journal of {} under {}: {}", context.getDisplayName(), dir,
+                    e.toString());
             where = "";
         }
         List<String> lines = text.lines().toList();
@@ -72,11 +77,21 @@ final class FailureJournal {
 
     /** The method's name; a repeated or parameterized test's invocation adds its number: {@code retries[3]}. */
     private static String testName(ExtensionContext context) {
-        Method method = context.getRequiredTestMethod();
-        String id = context.getUniqueId();
-        int invocation = id.lastIndexOf("-invocation:#");
-        String suffix = invocation < 0 ? "" : "[" + id.substring(invocation + 13, id.length() - 1) + "]";
-        return safe(method.getName() + suffix);
+        return testName(context.getRequiredTestMethod().getName(), context.getUniqueId());
+    }
+
+    /**
+     * {@code name} followed by the number of each invocation in {@code uniqueId}, outermost first: {@code fails[2][3]}
+     * for the third invocation of a parameterized test in the second of a parameterized class (JUnit 5.13+), which
+     * would otherwise share a file with the third of the first.
+     */
+    static String testName(String name, String uniqueId) {
+        StringBuilder full = new StringBuilder(name);
+        Matcher invocation = INVOCATION.matcher(uniqueId);
+        while (invocation.find()) {
+            full.append('[').append(invocation.group(1)).append(']');
+        }
+        return safe(full.toString());
     }
 
     /** A file name on every file system: letters, digits and {@code . _ - $ [ ]}; anything else becomes {@code _}. */

@@ -208,21 +208,25 @@ public final class Lifecycle {
                 context.getStore(NAMESPACE).get(key(context), ProxyScope.class));
         Optional<ProxyScope> inUse = own.isPresent() ? own : nearest(context.getParent());
         Optional<ChaosProxy> started = inUse.flatMap(ProxyScope::started);
-        if (context.getExecutionException().filter(Lifecycle::mayBeChaos).isPresent() && started.isPresent()) {
-            ChaosProxy proxy = started.get();
-            long seed = proxy.seed();
-            context.publishReportEntry(SEED_PROPERTY, String.valueOf(seed));
-            FailureJournal.Mark mark = context.getStore(NAMESPACE).get(markKey(context), FailureJournal.Mark.class);
-            String journal = FailureJournal.write(context, proxy, mark == null ? 0 : mark.in(proxy));
-            log.warn("chaos-proxy seed={} test={} failed; replay it with -D{}={} or @ChaosSeed({}){}", seed,
-                    Annotations.describe(context.getRequiredTestMethod()), SEED_PROPERTY, seed, seed, journal);
+        try {
+            if (context.getExecutionException().filter(Lifecycle::mayBeChaos).isPresent() && started.isPresent()) {
+                ChaosProxy proxy = started.get();
+                long seed = proxy.seed();
+                context.publishReportEntry(SEED_PROPERTY, String.valueOf(seed));
+                FailureJournal.Mark mark = context.getStore(NAMESPACE).get(markKey(context),
+                        FailureJournal.Mark.class);
+                String journal = FailureJournal.write(context, proxy, mark == null ? 0 : mark.in(proxy));
+                log.warn("chaos-proxy seed={} test={} failed; replay it with -D{}={} or @ChaosSeed({}){}", seed,
+                        Annotations.describe(context.getRequiredTestMethod()), SEED_PROPERTY, seed, seed, journal);
+            }
+        } finally {   // whatever the report ran into, the next test must not inherit this one's routes or faults
+            Schedules played = context.getStore(NAMESPACE).remove(SCHEDULES + context.getUniqueId(), Schedules.class);
+            if (played != null) {
+                played.close();   // cancelled before anything is restored, so no later step undoes it
+            }
+            own.ifPresent(ProxyScope::close);   // before the next test starts, not whenever JUnit ends the scope
+            nearest(context.getParent()).flatMap(ProxyScope::started).ifPresent(ChaosProxy::restoreFaults);
         }
-        Schedules played = context.getStore(NAMESPACE).remove(SCHEDULES + context.getUniqueId(), Schedules.class);
-        if (played != null) {
-            played.close();   // cancelled before anything is restored, so no later step undoes it
-        }
-        own.ifPresent(ProxyScope::close);   // before the next test starts, not whenever JUnit ends the scope
-        nearest(context.getParent()).flatMap(ProxyScope::started).ifPresent(ChaosProxy::restoreFaults);
     }
 
     /** Whether a seed could replay this failure: not for a mistake in the test's set-up (a bad @RouteName). */
