@@ -30,7 +30,7 @@ class ChaosScheduleEdgeTest {
                 .contains("fails while the route is down");
     }
 
-    @ChaosRoute(name = "api", upstream = "127.0.0.1:${schedule.edge.port}")
+    @ChaosRoute(name = "edge", upstream = "127.0.0.1:${schedule.edge.port}")
     @ChaosSchedule(scenario = "downWithAFault")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class DeferredAndFailing {
@@ -55,28 +55,28 @@ class ChaosScheduleEdgeTest {
 
         @Test
         @Order(1)
-        void failsWhileTheRouteIsDown(Route api) {
-            await().until(() -> !api.isEnabled());
+        void failsWhileTheRouteIsDown(Route edge) {
+            await().until(() -> !edge.isEnabled());
             throw new AssertionError("fails while the route is down");
         }
 
         @Test
         @Order(2)
-        void theNextTestFindsTheRouteRestoredSoItsScheduleAddsTheFaultAgain(Route api) throws Exception {
-            ScenarioRun run = api.scenarioRuns().isEmpty() ? null : api.scenarioRuns().get(0);
+        void theNextTestFindsTheRouteRestoredSoItsScheduleAddsTheFaultAgain(Route edge) throws Exception {
+            ScenarioRun run = edge.scenarioRuns().isEmpty() ? null : edge.scenarioRuns().get(0);
             if (run != null) {
                 assertThat(run.await(Duration.ofSeconds(10))).isTrue();
             }
-            assertThat(api.isEnabled()).isFalse();
-            assertThat(api.faults()).extracting(Fault::name).containsExactly("chaos");   // added, not a duplicate
-            assertThat(api.journal().text()).doesNotContain("failed:");
+            assertThat(edge.isEnabled()).isFalse();
+            assertThat(edge.faults()).extracting(Fault::name).containsExactly("chaos");   // added, not a duplicate
+            assertThat(edge.journal().text()).doesNotContain("failed:");
         }
 
         @Test
         @Order(3)
         @ChaosSchedule(scenario = "instanceOnly")
-        void aPrivateInstanceFieldIsPlayedToo(Route api) {
-            await().until(() -> api.journal().text().contains("close_connections"));
+        void aPrivateInstanceFieldIsPlayedToo(Route edge) {
+            await().until(() -> edge.journal().text().contains("close_connections"));
         }
     }
 }
