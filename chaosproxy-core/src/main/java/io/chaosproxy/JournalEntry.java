@@ -12,7 +12,8 @@ import java.util.Locale;
  * @param connection the connection's {@link ChaosConnection#id() id}; 0 for an entry about the route or an upstream
  * @param kind       what happened
  * @param subject    what it happened to, besides the connection: the fault's name ({@link Kind#INJECTED} and the
- *                   fault changes), the upstream as given (the upstream kinds); null for the others
+ *                   fault changes), the upstream as given (the upstream kinds), the run's id (the scenario
+ *                   kinds); null for the others
  * @param detail     the rest, in words: {@code from 127.0.0.1:51234 to 127.0.0.1:5432}, {@code after 25 ms, 512 B
  *                   up, 1.2 KiB down (completed)}, a fault's own report ({@code bytes=1 at=4711})...; may be empty
  */
@@ -57,6 +58,13 @@ public record JournalEntry(long seq, long nanos, String route, long connection, 
         ROUTE_ADDED,
         /** The route was removed from the running proxy. */
         ROUTE_REMOVED,
+        /**
+         * A scenario's step was done ({@link ChaosEvent.ScenarioStepDone}); subject: the run's id; detail: the step,
+         * counted from 1 (its cycle too, after the first), how late it was, and why it failed if it did.
+         */
+        SCENARIO_STEP,
+        /** A scenario's run ended ({@link ChaosEvent.ScenarioEnded}); subject: the run's id; detail: how, the steps. */
+        SCENARIO_ENDED,
         /** Any other {@link ChaosEvent}; detail: the event. */
         EVENT;
 
@@ -88,6 +96,7 @@ public record JournalEntry(long seq, long nanos, String route, long connection, 
             case UPSTREAM_ERROR, UPSTREAM_HEALTH, BREAKER -> "upstream " + subject;
             case NO_UPSTREAM -> "no upstream reached";
             case FAULT_REMOVED -> "fault removed " + subject;
+            case SCENARIO_STEP, SCENARIO_ENDED -> "scenario " + subject;
             default -> kind.wireName().replace('_', ' ');
         };
         return detail == null || detail.isEmpty() ? label : label + " " + detail;

@@ -244,10 +244,15 @@ public final class Route {
      *         .at(Duration.ZERO, Step.disable()).at(Duration.ofSeconds(2), Step.enable()).build());
      * run.await(Duration.ofSeconds(5));
      * }</pre>
+     *
+     * @throws IllegalStateException when the route was removed or the proxy closed
      */
     public ScenarioRun play(Scenario scenario) {
         Objects.requireNonNull(scenario, "scenario");
         checkOpen(this);
+        if (runtime.stoppedForGood()) {
+            throw new IllegalStateException("route '" + name() + "' was removed; play on a route the proxy has");
+        }
         return scenarios.play(this, scenario);
     }
 

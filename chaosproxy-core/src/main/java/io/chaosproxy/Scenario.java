@@ -29,6 +29,11 @@ import java.util.SplittableRandom;
 public final class Scenario {
     /** Repeats forever: see {@link Builder#repeatForever()}. */
     public static final long FOREVER = 0;
+    /**
+     * The shortest repeated cycle and the shortest mean of a flapping time: 1 ms. Shorter ones would have the
+     * scenario thread do steps back to back (tens of thousands a second, a port rebound each), never on time.
+     */
+    public static final Duration MIN_PERIOD = Duration.ofMillis(1);
 
     private final List<TimedStep> steps;
     private final Duration length;
@@ -180,7 +185,8 @@ public final class Scenario {
          * The scenario.
          *
          * @throws IllegalArgumentException when it has no step, mixes fixed steps and flapping, is shorter than its
-         *                                  last step, or repeats with a length of zero
+         *                                  last step, repeats with a length under {@link #MIN_PERIOD}, or flaps
+         *                                  with a mean under it
          */
         public Scenario build() {
             if (flapping != null) {
@@ -188,6 +194,8 @@ public final class Scenario {
                     throw new IllegalArgumentException("scenario: flapping draws its own timing; give no steps or"
                             + " length with it");
                 }
+                atLeastMinPeriod("flapping meanUp", flapping.meanUp(), "a mean");
+                atLeastMinPeriod("flapping meanDown", flapping.meanDown(), "a mean");
                 return new Scenario(this);
             }
             if (steps.isEmpty()) {
@@ -199,11 +207,18 @@ public final class Scenario {
                 throw new IllegalArgumentException("scenario: length " + length.toMillis() + "ms is shorter than"
                         + " the last step's offset " + last.toMillis() + "ms");
             }
-            if (times != 1 && (length != null ? length : last).isZero()) {
-                throw new IllegalArgumentException("scenario: repeated with a length of 0ms; give length(...) more"
-                        + " than 0");
+            if (times != 1) {
+                atLeastMinPeriod("repeated with a length of", length != null ? length : last, "length(...)");
             }
             return new Scenario(this);
+        }
+
+        private static void atLeastMinPeriod(String what, Duration value, String give) {
+            if (value.compareTo(MIN_PERIOD) < 0) {
+                String text = value.toNanos() % 1_000_000 == 0 ? value.toMillis() + "ms" : value.toNanos() + "ns";
+                throw new IllegalArgumentException("scenario: " + what + " " + text + ", under 1ms, would spin the"
+                        + " scenario thread; give " + give + " of 1ms or more");
+            }
         }
     }
 }

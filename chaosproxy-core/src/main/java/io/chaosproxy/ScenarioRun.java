@@ -101,12 +101,16 @@ public final class ScenarioRun {
     }
 
     /**
-     * Waits until the run ends, for at most {@code timeout}; true when it did. A run that repeats for ever ends
-     * only when cancelled.
+     * Waits until the run ends, for at most {@code timeout}; true when it did, and then its
+     * {@link ChaosEvent.ScenarioEnded} has been told and journaled. A run that repeats for ever ends only when
+     * cancelled.
      *
      * @throws IllegalStateException from the scenario thread (a listener told of a step), which would wait for itself
      */
     public boolean await(Duration timeout) throws InterruptedException {
+        if (lock.isHeldByCurrentThread() && isDone()) {
+            return true;   // a listener told of this run's end, on the thread ending it: the latch opens after it
+        }
         if (engine.scenarioClock().onClockThread() && !isDone()) {
             throw new IllegalStateException("scenario run " + id + ": await() on the scenario thread would wait for"
                     + " itself; await from another thread");
@@ -252,8 +256,8 @@ public final class ScenarioRun {
             pending.cancel(false);
         }
         onEnd.run();
-        ended.countDown();
         engine.publish(() -> new ChaosEvent.ScenarioEnded(route.name(), id, how, stepsDone, stepsFailed));
+        ended.countDown();   // after the event: whoever await()s then reads it in the journal
     }
 
     @Override

@@ -37,6 +37,9 @@ final class Scenarios {
         made[0] = run;
         live.put(id, run);
         run.start();
+        if (route.runtime().stoppedForGood()) {
+            run.cancel();   // removed since play() checked, maybe after removeRoute cancelled the runs it saw
+        }
         return run;
     }
 

@@ -1,6 +1,7 @@
 package io.chaosproxy;
 
 import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofNanos;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,6 +43,22 @@ class ScenarioTest {
                 .at(Duration.ZERO, Step.disable()).build()).hasMessageContaining("flapping draws its own timing");
         assertThatThrownBy(() -> Scenario.builder().flapping(Duration.ZERO, ofSeconds(1)))
                 .hasMessageContaining("meanUp");
+    }
+
+    @Test
+    void aCycleOrAFlappingMeanUnderAMillisecondIsRefusedAsItWouldSpinTheScenarioThread() {
+        assertThatThrownBy(() -> Scenario.builder().at(Duration.ZERO, Step.closeConnections()).length(ofNanos(1))
+                .repeatForever().build())
+                .hasMessage("scenario: repeated with a length of 1ns, under 1ms, would spin the scenario thread;"
+                        + " give length(...) of 1ms or more");
+        assertThatThrownBy(() -> Scenario.builder().flapping(ofNanos(1), ofSeconds(1)).repeatForever().build())
+                .hasMessageContaining("flapping meanUp 1ns, under 1ms");
+        assertThatThrownBy(() -> Scenario.builder().flapping(ofSeconds(1), ofMillis(0).plusNanos(999_999)).build())
+                .hasMessageContaining("flapping meanDown 999999ns, under 1ms");
+        assertThat(Scenario.builder().at(Duration.ZERO, Step.closeConnections()).length(ofMillis(1)).repeatForever()
+                .build().length()).isEqualTo(ofMillis(1));
+        assertThat(Scenario.builder().at(ofNanos(1), Step.closeConnections()).build().length())
+                .isEqualTo(ofNanos(1));   // played once: any length
     }
 
     @Test

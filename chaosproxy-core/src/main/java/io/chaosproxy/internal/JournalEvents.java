@@ -49,10 +49,30 @@ final class JournalEvents {
                     (health.healthy() ? "healthy: " : "unhealthy: ") + health.reason());
         } else if (event instanceof ChaosEvent.CircuitBreakerChanged breaker) {
             journal.add(breaker.route(), 0, Kind.BREAKER, breaker.upstream(), "breaker " + breaker.state());
+        } else if (event instanceof ChaosEvent.ScenarioStepDone step) {
+            journal.add(step.route(), 0, Kind.SCENARIO_STEP, String.valueOf(step.run()), scenarioStep(step));
+        } else if (event instanceof ChaosEvent.ScenarioEnded ended) {
+            journal.add(ended.route(), 0, Kind.SCENARIO_ENDED, String.valueOf(ended.run()), ended.outcome() + ", "
+                    + ended.stepsDone() + (ended.stepsDone() == 1 ? " step" : " steps")
+                    + (ended.stepsFailed() > 0 ? " (" + ended.stepsFailed() + " failed)" : ""));
         } else {
             ChaosConnection c = event.connection();
             journal.add(event.route(), c == null ? 0 : c.id(), Kind.EVENT, null, event.toString());
         }
+    }
+
+    /** {@code step 2 disable (1.2 ms late)}, {@code cycle 3 step 1 remove cut (0.1 ms late) failed: ...}. */
+    private static String scenarioStep(ChaosEvent.ScenarioStepDone step) {
+        StringBuilder text = new StringBuilder(64);
+        if (step.cycle() > 0) {
+            text.append("cycle ").append(step.cycle() + 1).append(' ');
+        }
+        text.append("step ").append(step.index() + 1).append(' ').append(step.step())
+                .append(" (").append(duration(step.late().toNanos())).append(" late)");
+        if (step.failed()) {
+            text.append(" failed: ").append(step.error());
+        }
+        return text.toString();
     }
 
     /** {@code 127.0.0.1:51234}, {@code [::1]:51234}; no leading slash, no reverse lookup. */
