@@ -124,7 +124,7 @@ class MemoryAttackTest {
             Thread reader = new Thread(() -> {
                 try {
                     while (client.getInputStream().read() >= 0) {
-                        Thread.sleep(100);
+                        Thread.sleep(100);   // the slow reader under test: one byte every 100 ms, not a wait
                     }
                 } catch (Exception e) {
                     // the test closed the socket

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -253,12 +254,15 @@ class NewChunkAttackTest {
     @Test
     void aNewChunkForwardedAfterTheEndNeitherHangsNorLeaks() throws Exception {
         List<Throwable> thrown = new CopyOnWriteArrayList<>();
+        CountDownLatch lateTried = new CountDownLatch(1);
         Custom late = Custom.of("late", Direction.UPSTREAM, context -> new Stage() {
             final StageTimer timer = context.newTimer(() -> {
                 try {
                     context.forward(context.newChunk(ByteBuffer.wrap("late".getBytes(StandardCharsets.US_ASCII))));
                 } catch (RuntimeException e) {
                     thrown.add(e);
+                } finally {
+                    lateTried.countDown();
                 }
             });
 
@@ -276,7 +280,8 @@ class NewChunkAttackTest {
                     try {
                         socket.getInputStream().transferTo(all);
                         received.complete(new Received(all.toByteArray(), "fin"));
-                        Thread.sleep(300);   // the other direction stays open a while: the late bytes come now
+                        // The other direction stays open until the stage has tried its late bytes.
+                        assertThat(lateTried.await(20, TimeUnit.SECONDS)).as("the late timer fired").isTrue();
                         socket.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII));
                         socket.shutdownOutput();
                     } catch (SocketException e) {
